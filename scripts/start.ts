@@ -1,0 +1,38 @@
+// `npm start`: the development default. Without DYNAMODB_ENDPOINT (and outside production) it runs
+// DynamoDB Local with data kept under .data/, creates the table if missing, then starts the server;
+// stopping the server stops DynamoDB Local too.
+import { join } from 'node:path'
+import { type Config, ConfigError, configFromProcess } from '../src/config/config.js'
+import { createDynamoDbClient } from '../src/db/dynamodb-client.js'
+import { ensureTable } from '../src/db/table-admin.js'
+import { startServer } from '../src/server.js'
+import { type DynamoDbLocal, projectRoot, startDynamoDbLocal } from './dynamodb-local.js'
+
+async function main(): Promise<void> {
+  let config: Readonly<Config>
+  let local: DynamoDbLocal | undefined
+  try {
+    config = configFromProcess()
+    if (!config.dynamodb.endpoint && config.env !== 'production') {
+      local = await startDynamoDbLocal({ port: config.dynamodb.localPort, dataDir: join(projectRoot, '.data', 'dynamodb') })
+      console.log(`DynamoDB Local listening on ${local.endpoint} (data in .data/dynamodb)`)
+      config = configFromProcess({ DYNAMODB_ENDPOINT: local.endpoint })
+    }
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error)
+    process.exit(1)
+  }
+
+  const client = createDynamoDbClient(config.dynamodb)
+  try {
+    const outcome = await ensureTable(client, config.dynamodb.tableName)
+    console.log(`table ${config.dynamodb.tableName}: ${outcome}`)
+  } finally {
+    client.destroy()
+  }
+  await startServer(config, async () => {
+    await local?.stop()
+  })
+}
+
+await main()

@@ -1,0 +1,60 @@
+// Every route needs a verified bearer token unless its config says `public: true`. The request
+// context (tenant, user, roles) is built from the token's claims and nothing else.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { unauthorized } from '../../../errors/app-error.js'
+import { TENANT_ID_PATTERN } from '../../../models/index.js'
+import { ROLES, type RequestContext, type Role } from '../../../services/request-context.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set for every authenticated route; read it only there. */
+    auth: RequestContext
+  }
+  interface FastifyContextConfig {
+    public?: boolean
+  }
+}
+
+// A user id becomes part of keys, so it may not hold the `#` separator.
+const USER_ID_PATTERN = /^[^#\s]{1,128}$/
+
+export interface TokenClaims {
+  sub?: unknown
+  tenant_id?: unknown
+  'custom:tenant_id'?: unknown
+  roles?: unknown
+  'cognito:groups'?: unknown
+}
+
+/** The request context a verified token stands for; UNAUTHORIZED when a claim is missing or bad. */
+export function contextFromClaims(claims: TokenClaims, correlationId: string): RequestContext {
+  const userId = claims.sub
+  const tenantId = claims.tenant_id ?? claims['custom:tenant_id']
+  if (typeof userId !== 'string' || !USER_ID_PATTERN.test(userId)) throw unauthorized('token has no valid sub claim')
+  if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) {
+    throw unauthorized('token has no valid tenant_id claim')
+  }
+  const claimedRoles = claims.roles ?? claims['cognito:groups'] ?? []
+  if (!Array.isArray(claimedRoles)) throw unauthorized('token roles must be an array')
+  const roles = claimedRoles.filter((role): role is Role => ROLES.includes(role as Role))
+  return { tenantId, userId, roles, correlationId }
+}
+
+async function authentication(app: FastifyInstance) {
+  app.decorateRequest('auth', null as unknown as RequestContext)
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    // No route matched: let the not-found handler answer 404.
+    if (request.routeOptions.url === undefined || request.routeOptions.config.public) return
+    let claims: TokenClaims
+    try {
+      claims = await request.jwtVerify<TokenClaims>()
+    } catch {
+      throw unauthorized('a valid bearer token is required')
+    }
+    request.auth = contextFromClaims(claims, request.id)
+  })
+}
+
+export default fp(authentication, { name: 'authentication', dependencies: ['jwt'] })

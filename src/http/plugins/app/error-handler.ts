@@ -1,0 +1,82 @@
+// Maps every error to the envelope of API.md: known errors keep their code, framework errors get
+// the matching code, and anything else is a 500 whose detail stays in the log.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { isUnavailable } from '../../../db/sdk-errors.js'
+import {
+  AppError,
+  type ErrorCode,
+  type ErrorDetail,
+  notFound,
+  serviceUnavailable,
+  validationError,
+} from '../../../errors/app-error.js'
+import { failure } from '../../envelope.js'
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'VALIDATION_ERROR',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'NOT_FOUND',
+  409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+}
+
+// Messages we choose, for framework errors whose own text may describe internals.
+const SAFE_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  VALIDATION_ERROR: 'the request is malformed',
+  PAYLOAD_TOO_LARGE: 'the request body is too large',
+  UNSUPPORTED_MEDIA_TYPE: 'the request body must be application/json',
+  NOT_FOUND: 'not found',
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const context = (error as FastifyError).validationContext ?? 'body'
+    return validationError(error.validation.flatMap((issue) => validationDetails(context, issue)))
+  }
+  if (isUnavailable(error)) return serviceUnavailable(error)
+  const status = (error as FastifyError | undefined)?.statusCode
+  if (status && status >= 400 && status < 500) {
+    const code = CODE_BY_STATUS[status] ?? 'VALIDATION_ERROR'
+    const message = (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'the body is not valid JSON' : undefined
+    return new AppError(code, message ?? SAFE_MESSAGES[code] ?? 'the request was refused', undefined, { cause: error })
+  }
+  return new AppError('INTERNAL_ERROR', 'an internal error occurred', undefined, { cause: error })
+}
+
+function validationDetails(
+  context: string,
+  issue: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> },
+): ErrorDetail[] {
+  const path = issue.instancePath.split('/').filter(Boolean).join('.')
+  const keys = issue.params.keys
+  if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+    return keys.map((key) => ({ field: [path, key].filter(Boolean).join('.'), message: 'unknown field' }))
+  }
+  return [{ field: path || context, message: issue.message ?? 'invalid value' }]
+}
+
+async function errorHandler(app: FastifyInstance) {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error)
+    if (appError.status >= 500) {
+      request.log.error({ err: appError.cause ?? appError, code: appError.code }, 'request failed')
+    }
+    if (appError.retryAfterSeconds !== undefined) reply.header('Retry-After', String(appError.retryAfterSeconds))
+    return reply.status(appError.status).send(failure(appError, request.id))
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(failure(notFound(`route ${request.method} ${request.url.split('?')[0]}`), request.id)),
+  )
+}
+
+export default fp(errorHandler, { name: 'error-handler' })

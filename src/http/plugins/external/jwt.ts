@@ -1,0 +1,50 @@
+// Token verification: HS256 with a shared secret, or RS256/ES256 with keys from a JWKS URL.
+// Only these algorithms are accepted, so `alg: none` and algorithm-confusion tokens fail.
+import fastifyJwt, { type FastifyJWTOptions } from '@fastify/jwt'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import buildGetJwks from 'get-jwks'
+import type { Config } from '../../../config/config.js'
+
+type Algorithm = 'HS256' | 'RS256' | 'ES256'
+export const HMAC_ALGORITHMS: Algorithm[] = ['HS256']
+export const JWKS_ALGORITHMS: Algorithm[] = ['RS256', 'ES256']
+
+export interface JwtPluginOptions {
+  jwt: Config['jwt']
+}
+
+async function jwt(app: FastifyInstance, { jwt: settings }: JwtPluginOptions) {
+  const verify = {
+    ...(settings.issuer ? { allowedIss: settings.issuer } : {}),
+    ...(settings.audience ? { allowedAud: settings.audience } : {}),
+  }
+  if (settings.jwksUrl) {
+    const { domain, jwksPath } = splitJwksUrl(settings.jwksUrl)
+    const getJwks = buildGetJwks({ jwksPath, max: 100, ttl: 10 * 60_000 })
+    const options: FastifyJWTOptions = {
+      decode: { complete: true },
+      secret: (_request: unknown, token: unknown) => {
+        const { header } = token as { header: { kid?: string; alg?: string } }
+        return getJwks.getPublicKey({ domain, kid: header.kid, alg: header.alg })
+      },
+      verify: { ...verify, algorithms: JWKS_ALGORITHMS },
+    }
+    await app.register(fastifyJwt, options)
+    return
+  }
+  if (!settings.secret) throw new Error('JWT verification needs JWT_SECRET or JWT_JWKS_URL')
+  await app.register(fastifyJwt, {
+    secret: settings.secret,
+    sign: { algorithm: 'HS256' },
+    verify: { ...verify, algorithms: HMAC_ALGORITHMS },
+  })
+}
+
+/** get-jwks wants the site and the path apart: `https://idp/pool/.well-known/jwks.json`. */
+function splitJwksUrl(jwksUrl: string): { domain: string; jwksPath: string } {
+  const url = new URL(jwksUrl)
+  return { domain: `${url.origin}/`, jwksPath: `${url.pathname}${url.search}` }
+}
+
+export default fp(jwt, { name: 'jwt' })

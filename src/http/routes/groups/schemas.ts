@@ -1,0 +1,82 @@
+// The v2 group shapes. zod is the single source of truth: validation, types and (later) OpenAPI.
+import { z } from 'zod'
+import { VISIBILITIES } from '../../../models/index.js'
+import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
+
+export const GROUP_TYPE_PATTERN = /^[a-z0-9_-]{1,50}$/
+// ULIDs are Crockford base32 and case-insensitive.
+const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}$/
+
+const privacySettings = z.strictObject({ visibility: z.enum(VISIBILITIES) })
+
+const groupFields = {
+  name: z.string().trim().min(1).max(200),
+  groupType: z.string().regex(GROUP_TYPE_PATTERN, 'groupType must match ^[a-z0-9_-]{1,50}$'),
+  description: z.string().max(2000).nullable().optional(),
+  icon: z.string().max(200).nullable().optional(),
+  color: z.string().max(50).nullable().optional(),
+  privacySettings: privacySettings.optional(),
+}
+
+export const createGroupBody = z.strictObject(groupFields)
+
+export const updateGroupBody = z
+  .strictObject(groupFields)
+  .partial()
+  .refine((changes) => Object.keys(changes).length > 0, { message: 'at least one field must be given' })
+
+export const groupParams = z.strictObject({ id: z.string().regex(ULID_PATTERN, 'id must be a ULID') })
+
+export const GROUP_RESPONSE_FIELDS = [
+  'id',
+  'tenantId',
+  'userId',
+  'name',
+  'description',
+  'groupType',
+  'icon',
+  'color',
+  'privacySettings',
+  'version',
+  'createdUtc',
+  'updatedUtc',
+] as const
+
+/** ISO-8601 or unix seconds, as unix seconds. */
+const timestamp = z.string().transform((value, context) => {
+  if (/^\d{1,10}$/.test(value)) return Number(value)
+  const millis = z.iso.datetime({ offset: true }).safeParse(value).success || z.iso.date().safeParse(value).success
+    ? Date.parse(value)
+    : Number.NaN
+  if (Number.isNaN(millis)) {
+    context.addIssue({ code: 'custom', message: 'must be an ISO-8601 timestamp or unix seconds' })
+    return z.NEVER
+  }
+  return Math.floor(millis / 1000)
+})
+
+const fieldList = z
+  .string()
+  .transform((value) => value.split(',').map((field) => field.trim()))
+  .pipe(z.array(z.enum(GROUP_RESPONSE_FIELDS)).min(1))
+
+export const listGroupsQuery = z
+  .strictObject({
+    scope: z.enum(['mine']).optional(),
+    groupType: z.string().regex(GROUP_TYPE_PATTERN, 'groupType must match ^[a-z0-9_-]{1,50}$').optional(),
+    createdFrom: timestamp.optional(),
+    createdTo: timestamp.optional(),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
+    fields: fieldList.optional(),
+  })
+  .superRefine((query, context) => {
+    if (query.scope === 'mine' && !query.groupType) {
+      context.addIssue({ code: 'custom', path: ['groupType'], message: 'scope=mine needs a groupType' })
+    }
+  })
+
+export const ifMatchHeaders = z.looseObject({ 'if-match': z.string().max(100).optional() })
+
+export type ListGroupsQuery = z.infer<typeof listGroupsQuery>

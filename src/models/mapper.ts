@@ -1,0 +1,117 @@
+// Model ↔ item conversion: camelCase fields become snake_case attributes, and every index key is
+// computed from the model's own definitions. The per-class layout is worked out once and cached,
+// because this runs on every read and write.
+import { type IndexDefinition, type IndexName, keyAttributes } from './indexes.js'
+import type { Model, ModelClass } from './model.js'
+import { toCamelCase, toSnakeCase } from './naming.js'
+
+export type Item = Record<string, unknown>
+
+const BASE_FIELDS = ['id', 'modelVersion', 'createdUtc', 'updatedUtc', 'deletedUtc', 'version'] as const
+
+interface IndexLayout {
+  name: IndexName
+  pkAttribute: string
+  skAttribute: string
+  definition: IndexDefinition<never>
+}
+
+export interface ModelLayout {
+  modelName: string
+  fields: readonly string[]
+  attributes: readonly string[]
+  indexes: readonly IndexLayout[]
+}
+
+const layouts = new WeakMap<ModelClass<Model>, ModelLayout>()
+
+export function layoutOf<M extends Model>(modelClass: ModelClass<M>): ModelLayout {
+  let layout = layouts.get(modelClass as unknown as ModelClass<Model>)
+  if (!layout) {
+    const fields = [...BASE_FIELDS, ...modelClass.fields]
+    layout = {
+      modelName: toSnakeCase(modelClass.name),
+      fields,
+      attributes: fields.map(toSnakeCase),
+      indexes: Object.entries(modelClass.indexes).map(([name, definition]) => ({
+        name: name as IndexName,
+        pkAttribute: keyAttributes(name as IndexName).pk,
+        skAttribute: keyAttributes(name as IndexName).sk,
+        definition: definition as IndexDefinition<never>,
+      })),
+    }
+    layouts.set(modelClass as unknown as ModelClass<Model>, layout)
+  }
+  return layout
+}
+
+/** `UserProfile` → `user_profile`. */
+export function modelNameOf(modelClass: ModelClass<Model>): string {
+  return layoutOf(modelClass).modelName
+}
+
+/** The item to store: snake_case attributes, `model_name`, and every index key. */
+export function toItem<M extends Model>(model: M): Item {
+  const layout = layoutOf(model.constructor as ModelClass<M>)
+  const item: Item = {}
+  for (const index of layout.indexes) {
+    const definition = index.definition as IndexDefinition<M>
+    item[index.pkAttribute] = definition.pk(model)
+    item[index.skAttribute] = definition.sk(model)
+  }
+  item.model_name = layout.modelName
+  const source = model as unknown as Record<string, unknown>
+  for (let i = 0; i < layout.fields.length; i++) {
+    const value = source[layout.fields[i] as string]
+    // null and undefined are left out: a missing attribute is what conditions and sparse indexes test.
+    if (value !== undefined && value !== null) item[layout.attributes[i] as string] = snakeKeys(value)
+  }
+  return item
+}
+
+/** The model stored in an item; attributes the model does not declare are ignored. */
+export function fromItem<M extends Model>(modelClass: ModelClass<M>, item: Item): M {
+  const layout = layoutOf(modelClass)
+  const model = new modelClass()
+  const target = model as unknown as Record<string, unknown>
+  for (let i = 0; i < layout.fields.length; i++) {
+    const value = item[layout.attributes[i] as string]
+    if (value !== undefined) target[layout.fields[i] as string] = camelKeys(value)
+  }
+  return model
+}
+
+/** The primary key of a model, as stored. */
+export function primaryKeyOf<M extends Model>(model: M): { pk: string; sk: string } {
+  const definition = (model.constructor as ModelClass<M>).indexes.primary
+  return { pk: definition.pk(model), sk: definition.sk(model) }
+}
+
+function snakeKeys(value: unknown): unknown {
+  return convertKeys(value, toSnakeCase)
+}
+
+function camelKeys(value: unknown): unknown {
+  return convertKeys(value, toCamelCase)
+}
+
+function convertKeys(value: unknown, rename: (name: string) => string): unknown {
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map((entry) => convertKeys(entry, rename))
+  if (value instanceof Uint8Array || value instanceof Set) return value
+  const converted: Record<string, unknown> = {}
+  for (const [key, entry] of Object.entries(value)) converted[rename(key)] = convertKeys(entry, rename)
+  return converted
+}
+
+/** One index key of a model, from just the fields it is built from (`{ tenantId, id }`). */
+export function keyOf<M extends Model>(
+  modelClass: ModelClass<M>,
+  index: IndexName,
+  fields: Partial<M>,
+): { pk: string; sk: string } {
+  const definition = modelClass.indexes[index as 'primary'] as IndexDefinition<M> | undefined
+  if (!definition) throw new Error(`${modelClass.name} has no index ${index}`)
+  const probe = Object.assign(new modelClass(), fields)
+  return { pk: definition.pk(probe), sk: definition.sk(probe) }
+}

@@ -1,0 +1,148 @@
+import { forbidden, notFound, preconditionFailed, validationError } from '../errors/app-error.js'
+import { eq, ne, or } from '../db/filter.js'
+import type { Page, TableGateway } from '../db/table-gateway.js'
+import { Group, initialise, keyOf, type PrivacySettings } from '../models/index.js'
+import type { Clock } from './clock.js'
+import { isTenantAdmin, type RequestContext } from './request-context.js'
+import { attempt, fail, ok, type ServiceResult } from './service-result.js'
+
+export interface CreateGroupInput {
+  name: string
+  groupType: string
+  description?: string | null | undefined
+  icon?: string | null | undefined
+  color?: string | null | undefined
+  privacySettings?: PrivacySettings | undefined
+}
+
+export type UpdateGroupInput = Partial<CreateGroupInput>
+
+export interface PageRequest {
+  limit: number
+  cursor?: string | undefined
+}
+
+export interface CreatedRange {
+  /** Unix seconds, inclusive. */
+  from?: number | undefined
+  to?: number | undefined
+  order: 'asc' | 'desc'
+}
+
+// Sort keys hold unix seconds unpadded (as boto3-assist writes them), so range bounds are kept to
+// ten digits to compare correctly as strings.
+const EARLIEST_SECONDS = 1_000_000_000
+const LATEST_SECONDS = 9_999_999_999
+
+export class GroupService {
+  constructor(
+    private readonly gateway: TableGateway,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(context: RequestContext, input: CreateGroupInput): Promise<ServiceResult<Group>> {
+    const group = initialise(new Group(), this.clock(), Group.modelVersion)
+    group.tenantId = context.tenantId
+    group.userId = context.userId
+    applyChanges(group, { privacySettings: { visibility: 'private' }, ...input })
+    return attempt(this.gateway.create(group))
+  }
+
+  async get(context: RequestContext, id: string): Promise<ServiceResult<Group>> {
+    const group = await this.#find(context, id)
+    if (!group || !canRead(context, group)) return fail(notFound('group'))
+    return ok(group)
+  }
+
+  /** Partial update; `ifMatch` is the version the caller last saw (412 when it moved on). */
+  async update(
+    context: RequestContext,
+    id: string,
+    changes: UpdateGroupInput,
+    ifMatch?: number,
+  ): Promise<ServiceResult<Group>> {
+    const found = await this.#findWritable(context, id, ifMatch)
+    if (!found.ok) return found
+    const group = found.value
+    const expectedVersion = group.version
+    applyChanges(group, changes)
+    return attempt(this.gateway.replace(group, expectedVersion, this.clock()))
+  }
+
+  async delete(context: RequestContext, id: string, ifMatch?: number): Promise<ServiceResult<void>> {
+    const found = await this.#findWritable(context, id, ifMatch)
+    if (!found.ok) return found
+    return attempt(this.gateway.softDelete(found.value, found.value.version, this.clock()))
+  }
+
+  /** The caller's own groups of one type, by name. */
+  async listByOwnerAndType(context: RequestContext, groupType: string, page: PageRequest) {
+    const { pk } = keyOf(Group, 'gsi1', { tenantId: context.tenantId, userId: context.userId, groupType })
+    return this.#list(context, { index: 'gsi1', partitionKey: pk, ...page }, false)
+  }
+
+  /** The tenant's groups of one type that the caller may read, by name. */
+  async listByTenantAndType(context: RequestContext, groupType: string, page: PageRequest) {
+    const { pk } = keyOf(Group, 'gsi2', { tenantId: context.tenantId, groupType })
+    return this.#list(context, { index: 'gsi2', partitionKey: pk, ...page }, true)
+  }
+
+  /** The tenant's groups that the caller may read, by creation time. */
+  async listByTenant(context: RequestContext, range: CreatedRange, page: PageRequest) {
+    const { pk } = keyOf(Group, 'gsi3', { tenantId: context.tenantId })
+    const from = Math.max(range.from ?? EARLIEST_SECONDS, EARLIEST_SECONDS)
+    const to = Math.min(range.to ?? LATEST_SECONDS, LATEST_SECONDS)
+    if (from > to) return fail<Page<Group>>(validationError([{ field: 'createdFrom', message: 'createdFrom is after createdTo' }]))
+    // `~` sorts after every character a key holds, so `created#<to>#~` includes all of second <to>.
+    const between = [`created#${from}`, `created#${to}#~`] as const
+    return this.#list(
+      context,
+      { index: 'gsi3', partitionKey: pk, sortKey: { between }, ascending: range.order === 'asc', ...page },
+      true,
+    )
+  }
+
+  async #list(
+    context: RequestContext,
+    request: Parameters<TableGateway['query']>[2],
+    onlyReadable: boolean,
+  ): Promise<ServiceResult<Page<Group>>> {
+    // Everyone sees their own groups and the non-private ones; admins see all of the tenant's.
+    const filter =
+      onlyReadable && !isTenantAdmin(context)
+        ? or(eq('userId', context.userId), ne('privacySettings.visibility', 'private'))
+        : undefined
+    return attempt(this.gateway.query(Group, context.tenantId, { ...request, ...(filter ? { filter } : {}) }))
+  }
+
+  #find(context: RequestContext, id: string, consistent = false): Promise<Group | undefined> {
+    const key = keyOf(Group, 'primary', { tenantId: context.tenantId, id })
+    return this.gateway.get(Group, context.tenantId, key, { consistent })
+  }
+
+  async #findWritable(context: RequestContext, id: string, ifMatch?: number): Promise<ServiceResult<Group>> {
+    // A strongly consistent read: If-Match must be compared with the latest version, not a stale one.
+    const group = await this.#find(context, id, true)
+    if (!group || !canRead(context, group)) return fail(notFound('group'))
+    if (!canWrite(context, group)) return fail(forbidden('only the owner or a tenant admin may change this group'))
+    if (ifMatch !== undefined && ifMatch !== group.version) return fail(preconditionFailed())
+    return ok(group)
+  }
+}
+
+function canRead(context: RequestContext, group: Group): boolean {
+  return canWrite(context, group) || group.privacySettings.visibility !== 'private'
+}
+
+function canWrite(context: RequestContext, group: Group): boolean {
+  return group.userId === context.userId || isTenantAdmin(context)
+}
+
+function applyChanges(group: Group, changes: UpdateGroupInput): void {
+  if (changes.name !== undefined) group.name = changes.name
+  if (changes.groupType !== undefined) group.groupType = changes.groupType
+  if (changes.description !== undefined) group.description = changes.description
+  if (changes.icon !== undefined) group.icon = changes.icon
+  if (changes.color !== undefined) group.color = changes.color
+  if (changes.privacySettings !== undefined) group.privacySettings = { ...changes.privacySettings }
+}

@@ -1,0 +1,14 @@
+export const ROLES = ['platform_admin', 'tenant_admin', 'member'] as const
+export type Role = (typeof ROLES)[number]
+
+/** Who is asking: taken only from the verified token, passed explicitly into every service call. */
+export interface RequestContext {
+  tenantId: string
+  userId: string
+  roles: readonly Role[]
+  correlationId: string
+}
+
+export function isTenantAdmin(context: RequestContext): boolean {
+  return context.roles.includes('tenant_admin') || context.roles.includes('platform_admin')
+}
