@@ -100,7 +100,8 @@ async function assertJava(): Promise<void> {
     )
   }
   const major = Number(/version "(\d+)/.exec(output)?.[1] ?? 0)
-  if (major < MIN_JAVA_MAJOR) throw new Error(`DynamoDB Local needs Java ${MIN_JAVA_MAJOR}+, found: ${output}`)
+  if (major < MIN_JAVA_MAJOR)
+    throw new Error(`DynamoDB Local needs Java ${MIN_JAVA_MAJOR}+, found: ${output}`)
 }
 
 function sha256(path: string): Promise<string> {

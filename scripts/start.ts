@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   try {
     config = configFromProcess()
     if (!config.dynamodb.endpoint && config.env !== 'production') {
-      local = await startDynamoDbLocal({ port: config.dynamodb.localPort, dataDir: join(projectRoot, '.data', 'dynamodb') })
+      local = await startDynamoDbLocal({
+        port: config.dynamodb.localPort,
+        dataDir: join(projectRoot, '.data', 'dynamodb'),
+      })
       console.log(`DynamoDB Local listening on ${local.endpoint} (data in .data/dynamodb)`)
       config = configFromProcess({ DYNAMODB_ENDPOINT: local.endpoint })
     }

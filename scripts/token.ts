@@ -1,7 +1,8 @@
 // `npm run token -- --tenant acme --user alice --roles tenant_admin` prints a development token
 // signed with JWT_SECRET (or the documented development default).
-import { createSigner } from 'fast-jwt'
+
 import { parseArgs } from 'node:util'
+import { createSigner } from 'fast-jwt'
 import { configFromProcess } from '../src/config/config.js'
 import { TENANT_ID_PATTERN } from '../src/models/index.js'
 
@@ -15,7 +16,9 @@ const { values } = parseArgs({
 })
 
 if (!values.tenant || !values.user) {
-  console.error('usage: npm run token -- --tenant <id> --user <id> [--roles tenant_admin,member] [--expires 12h]')
+  console.error(
+    'usage: npm run token -- --tenant <id> --user <id> [--roles tenant_admin,member] [--expires 12h]',
+  )
   process.exit(2)
 }
 
@@ -26,7 +29,9 @@ if (!TENANT_ID_PATTERN.test(values.tenant)) {
 
 const config = configFromProcess()
 if (!config.jwt.secret) {
-  console.error('npm run token signs with JWT_SECRET; this configuration verifies tokens through JWT_JWKS_URL instead')
+  console.error(
+    'npm run token signs with JWT_SECRET; this configuration verifies tokens through JWT_JWKS_URL instead',
+  )
   process.exit(2)
 }
 
@@ -37,5 +42,8 @@ const sign = createSigner({
   ...(config.jwt.issuer ? { iss: config.jwt.issuer } : {}),
   ...(config.jwt.audience ? { aud: config.jwt.audience } : {}),
 })
-const roles = values.roles.split(',').map((role) => role.trim()).filter(Boolean)
+const roles = values.roles
+  .split(',')
+  .map((role) => role.trim())
+  .filter(Boolean)
 console.log(sign({ sub: values.user, tenant_id: values.tenant, roles }))

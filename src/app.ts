@@ -25,7 +25,10 @@ export interface BuildAppOptions {
   fastify?: FastifyServerOptions
 }
 
-export async function buildApp(container: DependencyContainer, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  container: DependencyContainer,
+  options: BuildAppOptions = {},
+): Promise<FastifyInstance> {
   const config = container.resolve<Config>(TOKENS.Config)
   const app = Fastify({
     logger: loggerOptions(config),
@@ -47,8 +50,13 @@ export async function buildApp(container: DependencyContainer, options: BuildApp
 
   const client = container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)
   app.addHook('onClose', async () => client.destroy())
-  await app.register(healthRoutes, { checks: async () => [await checkTable(client, config.dynamodb.tableName)] })
-  await app.register(groupRoutes, { prefix: '/v2', groups: container.resolve<GroupService>(TOKENS.GroupService) })
+  await app.register(healthRoutes, {
+    checks: async () => [await checkTable(client, config.dynamodb.tableName)],
+  })
+  await app.register(groupRoutes, {
+    prefix: '/v2',
+    groups: container.resolve<GroupService>(TOKENS.GroupService),
+  })
 
   return app
 }

@@ -3,7 +3,7 @@
 import 'reflect-metadata'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { container as rootContainer, type DependencyContainer, instanceCachingFactory } from 'tsyringe'
+import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe'
 import type { Config } from './config/config.js'
 import { CursorCodec } from './db/cursor.js'
 import { createDocumentClient, createDynamoDbClient } from './db/dynamodb-client.js'
@@ -31,7 +31,9 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
   container.register(TOKENS.Config, { useValue: config })
   container.register<Clock>(TOKENS.Clock, { useValue: systemClock })
   singleton(TOKENS.DynamoDbClient, () => createDynamoDbClient(config.dynamodb))
-  singleton(TOKENS.DocumentClient, (c) => createDocumentClient(c.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)))
+  singleton(TOKENS.DocumentClient, (c) =>
+    createDocumentClient(c.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)),
+  )
   singleton(TOKENS.CursorCodec, () => new CursorCodec(config.cursorSecret))
   singleton(
     TOKENS.TableGateway,

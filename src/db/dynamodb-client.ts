@@ -15,7 +15,9 @@ export function createDynamoDbClient(config: Config['dynamodb']): DynamoDBClient
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     // DynamoDB Local accepts any credentials but the SDK insists on having some.
-    ...(config.useLocalCredentials ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(config.useLocalCredentials
+      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
     maxAttempts: config.maxAttempts,
     retryMode: 'standard',
     requestHandler: new NodeHttpHandler({

@@ -12,7 +12,14 @@ const UNAVAILABLE_NAMES = new Set([
   'RequestTimeout',
   'RequestTimeoutException',
 ])
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'])
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+])
 
 interface SdkError {
   name?: string

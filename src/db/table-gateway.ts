@@ -116,7 +116,8 @@ export class TableGateway {
           new PutCommand({
             TableName: this.tableName,
             Item: item,
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deleted_utc) AND #version = :expected',
+            ConditionExpression:
+              'attribute_exists(pk) AND attribute_not_exists(deleted_utc) AND #version = :expected',
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':expected': expectedVersion },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -167,7 +168,11 @@ export class TableGateway {
   }
 
   /** One page of a query, with an authenticated cursor to the next page (null on the last). */
-  async query<M extends Model>(modelClass: ModelClass<M>, tenantId: string, request: QueryRequest): Promise<Page<M>> {
+  async query<M extends Model>(
+    modelClass: ModelClass<M>,
+    tenantId: string,
+    request: QueryRequest,
+  ): Promise<Page<M>> {
     assertTenantKey(request.partitionKey, tenantId)
     const keyNames = keyAttributes(request.index)
     const binding = { tenantId, query: fingerprint(request) }
@@ -212,7 +217,8 @@ export class TableGateway {
 
   async #explainFailedWrite<M extends TenantModel>(model: M, oldItem: Item | undefined) {
     const current = oldItem ?? (await this.#readRaw(primaryKeyOf(model)))
-    if (!current || current.deleted_utc !== undefined) return notFound(layoutOf(model.constructor as ModelClass<M>).modelName)
+    if (!current || current.deleted_utc !== undefined)
+      return notFound(layoutOf(model.constructor as ModelClass<M>).modelName)
     return conflict('the item was changed by another request; read it again and retry')
   }
 
@@ -239,5 +245,11 @@ function assertTenantKey(partitionKey: string, tenantId: string): void {
 }
 
 function fingerprint(request: QueryRequest): string {
-  return JSON.stringify([request.index, request.partitionKey, request.sortKey ?? null, request.ascending ?? true, request.filter ?? null])
+  return JSON.stringify([
+    request.index,
+    request.partitionKey,
+    request.sortKey ?? null,
+    request.ascending ?? true,
+    request.filter ?? null,
+  ])
 }

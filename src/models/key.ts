@@ -30,7 +30,8 @@ export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/
 
 /** A key that starts with `tenant#<tenantId>#`; refuses an id that would break that prefix. */
 export function tenantKey(tenantId: string, ...pairs: KeyPair[]): string {
-  if (!TENANT_ID_PATTERN.test(tenantId)) throw new Error(`invalid tenant id for a key: ${JSON.stringify(tenantId)}`)
+  if (!TENANT_ID_PATTERN.test(tenantId))
+    throw new Error(`invalid tenant id for a key: ${JSON.stringify(tenantId)}`)
   return buildKey(['tenant', tenantId], ...pairs)
 }
 

@@ -15,7 +15,12 @@ export function loggerOptions(config: Pick<Config, 'env' | 'logLevel'>): Fastify
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     ...(config.env === 'development'
-      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+          },
+        }
       : {}),
   }
 }

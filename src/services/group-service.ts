@@ -1,6 +1,6 @@
-import { forbidden, notFound, preconditionFailed, validationError } from '../errors/app-error.js'
 import { eq, ne, or } from '../db/filter.js'
 import type { Page, TableGateway } from '../db/table-gateway.js'
+import { forbidden, notFound, preconditionFailed, validationError } from '../errors/app-error.js'
 import { Group, initialise, keyOf, type PrivacySettings } from '../models/index.js'
 import type { Clock } from './clock.js'
 import { isTenantAdmin, type RequestContext } from './request-context.js'
@@ -92,7 +92,10 @@ export class GroupService {
     const { pk } = keyOf(Group, 'gsi3', { tenantId: context.tenantId })
     const from = Math.max(range.from ?? EARLIEST_SECONDS, EARLIEST_SECONDS)
     const to = Math.min(range.to ?? LATEST_SECONDS, LATEST_SECONDS)
-    if (from > to) return fail<Page<Group>>(validationError([{ field: 'createdFrom', message: 'createdFrom is after createdTo' }]))
+    if (from > to)
+      return fail<Page<Group>>(
+        validationError([{ field: 'createdFrom', message: 'createdFrom is after createdTo' }]),
+      )
     // `~` sorts after every character a key holds, so `created#<to>#~` includes all of second <to>.
     const between = [`created#${from}`, `created#${to}#~`] as const
     return this.#list(
@@ -124,7 +127,8 @@ export class GroupService {
     // A strongly consistent read: If-Match must be compared with the latest version, not a stale one.
     const group = await this.#find(context, id, true)
     if (!group || !canRead(context, group)) return fail(notFound('group'))
-    if (!canWrite(context, group)) return fail(forbidden('only the owner or a tenant admin may change this group'))
+    if (!canWrite(context, group))
+      return fail(forbidden('only the owner or a tenant admin may change this group'))
     if (ifMatch !== undefined && ifMatch !== group.version) return fail(preconditionFailed())
     return ok(group)
   }

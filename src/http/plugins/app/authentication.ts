@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { unauthorized } from '../../../errors/app-error.js'
 import { TENANT_ID_PATTERN } from '../../../models/index.js'
-import { ROLES, type RequestContext, type Role } from '../../../services/request-context.js'
+import { type RequestContext, ROLES, type Role } from '../../../services/request-context.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,7 +31,8 @@ export interface TokenClaims {
 export function contextFromClaims(claims: TokenClaims, correlationId: string): RequestContext {
   const userId = claims.sub
   const tenantId = claims.tenant_id ?? claims['custom:tenant_id']
-  if (typeof userId !== 'string' || !USER_ID_PATTERN.test(userId)) throw unauthorized('token has no valid sub claim')
+  if (typeof userId !== 'string' || !USER_ID_PATTERN.test(userId))
+    throw unauthorized('token has no valid sub claim')
   if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) {
     throw unauthorized('token has no valid tenant_id claim')
   }

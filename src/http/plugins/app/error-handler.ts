@@ -46,8 +46,13 @@ export function toAppError(error: unknown): AppError {
   const status = (error as FastifyError | undefined)?.statusCode
   if (status && status >= 400 && status < 500) {
     const code = CODE_BY_STATUS[status] ?? 'VALIDATION_ERROR'
-    const message = (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'the body is not valid JSON' : undefined
-    return new AppError(code, message ?? SAFE_MESSAGES[code] ?? 'the request was refused', undefined, { cause: error })
+    const message =
+      (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+        ? 'the body is not valid JSON'
+        : undefined
+    return new AppError(code, message ?? SAFE_MESSAGES[code] ?? 'the request was refused', undefined, {
+      cause: error,
+    })
   }
   return new AppError('INTERNAL_ERROR', 'an internal error occurred', undefined, { cause: error })
 }
@@ -70,12 +75,15 @@ async function errorHandler(app: FastifyInstance) {
     if (appError.status >= 500) {
       request.log.error({ err: appError.cause ?? appError, code: appError.code }, 'request failed')
     }
-    if (appError.retryAfterSeconds !== undefined) reply.header('Retry-After', String(appError.retryAfterSeconds))
+    if (appError.retryAfterSeconds !== undefined)
+      reply.header('Retry-After', String(appError.retryAfterSeconds))
     return reply.status(appError.status).send(failure(appError, request.id))
   })
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(failure(notFound(`route ${request.method} ${request.url.split('?')[0]}`), request.id)),
+    reply
+      .status(404)
+      .send(failure(notFound(`route ${request.method} ${request.url.split('?')[0]}`), request.id)),
   )
 }
 

@@ -9,7 +9,14 @@ async function cors(app: FastifyInstance, options: { cors: Config['cors'] }) {
     origin: options.cors.origins.length > 0 ? options.cors.origins : false,
     credentials: options.cors.credentials,
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Correlation-ID', 'API-Version'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'If-Match',
+      'Idempotency-Key',
+      'X-Correlation-ID',
+      'API-Version',
+    ],
     exposedHeaders: ['ETag', 'Location', 'X-Correlation-ID', 'API-Version', 'Retry-After'],
     maxAge: 600,
   })

@@ -1,7 +1,7 @@
 // The v2 group shapes. zod is the single source of truth: validation, types and (later) OpenAPI.
 import { z } from 'zod'
-import { VISIBILITIES } from '../../../models/index.js'
 import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
+import { VISIBILITIES } from '../../../models/index.js'
 
 export const GROUP_TYPE_PATTERN = /^[a-z0-9_-]{1,50}$/
 // ULIDs are Crockford base32 and case-insensitive.
@@ -45,9 +45,10 @@ export const GROUP_RESPONSE_FIELDS = [
 /** ISO-8601 or unix seconds, as unix seconds. */
 const timestamp = z.string().transform((value, context) => {
   if (/^\d{1,10}$/.test(value)) return Number(value)
-  const millis = z.iso.datetime({ offset: true }).safeParse(value).success || z.iso.date().safeParse(value).success
-    ? Date.parse(value)
-    : Number.NaN
+  const millis =
+    z.iso.datetime({ offset: true }).safeParse(value).success || z.iso.date().safeParse(value).success
+      ? Date.parse(value)
+      : Number.NaN
   if (Number.isNaN(millis)) {
     context.addIssue({ code: 'custom', message: 'must be an ISO-8601 timestamp or unix seconds' })
     return z.NEVER

@@ -1,0 +1,74 @@
+// Builds the real app against a fresh table in DynamoDB Local, with tokens for any tenant and user.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { createSigner } from 'fast-jwt'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { DependencyContainer } from 'tsyringe'
+import { buildApp } from '../../src/app.js'
+import { type Config, type Environment, loadConfig } from '../../src/config/config.js'
+import { buildContainer, TOKENS } from '../../src/container.js'
+import type { Role } from '../../src/services/request-context.js'
+import { createTestTable } from './dynamodb.js'
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough'
+
+export interface TestApp {
+  app: FastifyInstance
+  container: DependencyContainer
+  config: Readonly<Config>
+  tableName: string
+  document: DynamoDBDocumentClient
+  /** A signed token; claims can be overridden or removed (set to undefined). */
+  token(tenantId: string, userId: string, roles?: Role[], claims?: Record<string, unknown>): string
+  /** inject() with a bearer token for this tenant/user. */
+  as(
+    tenantId: string,
+    userId: string,
+    roles?: Role[],
+  ): (options: InjectOptions) => Promise<LightMyRequestResponse>
+}
+
+interface TestLike {
+  teardown(fn: () => unknown): void
+}
+
+export interface TestAppOptions {
+  env?: Environment
+  /** Replace registrations before the app is built. */
+  register?: (container: DependencyContainer) => void
+}
+
+export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): Promise<TestApp> {
+  const { endpoint, tableName } = await createTestTable()
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DYNAMODB_ENDPOINT: endpoint,
+    APP_TABLE_NAME: tableName,
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...options.env,
+  })
+  const container = buildContainer(config)
+  options.register?.(container)
+  const app = await buildApp(container)
+  await app.ready()
+  t.teardown(() => app.close())
+
+  const sign = createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' })
+  const token: TestApp['token'] = (tenantId, userId, roles = ['member'], claims = {}) => {
+    const payload: Record<string, unknown> = { sub: userId, tenant_id: tenantId, roles, ...claims }
+    for (const [key, value] of Object.entries(payload)) if (value === undefined) delete payload[key]
+    return sign(payload)
+  }
+  return {
+    app,
+    container,
+    config,
+    tableName,
+    document: container.resolve<DynamoDBDocumentClient>(TOKENS.DocumentClient),
+    token,
+    as: (tenantId, userId, roles) => {
+      const authorization = `Bearer ${token(tenantId, userId, roles)}`
+      return (request) => app.inject({ ...request, headers: { authorization, ...request.headers } })
+    },
+  }
+}

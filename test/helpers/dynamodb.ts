@@ -1,0 +1,43 @@
+// DynamoDB Local for tests: `npm test` starts one in-memory instance and passes its endpoint in
+// TESSERA_TEST_DYNAMODB_ENDPOINT; a test file run on its own starts its own.
+import { ulid } from 'ulid'
+import { startDynamoDbLocal } from '../../scripts/dynamodb-local.js'
+import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
+import { ensureTable } from '../../src/db/table-admin.js'
+
+export const TEST_ENDPOINT_VARIABLE = 'TESSERA_TEST_DYNAMODB_ENDPOINT'
+
+let endpoint: Promise<string> | undefined
+
+export function testDynamoDbEndpoint(): Promise<string> {
+  const given = process.env[TEST_ENDPOINT_VARIABLE]
+  if (given) return Promise.resolve(given)
+  endpoint ??= startDynamoDbLocal().then((local) => {
+    // Stopped with the test process (the launcher kills it on exit).
+    return local.endpoint
+  })
+  return endpoint
+}
+
+/** A new, empty table created from the models' definition, unique to the caller. */
+export async function createTestTable(): Promise<{ endpoint: string; tableName: string }> {
+  const url = await testDynamoDbEndpoint()
+  const tableName = `test-${ulid().toLowerCase()}`
+  const client = createDynamoDbClient({
+    region: 'us-east-1',
+    endpoint: url,
+    localPort: 0,
+    useLocalCredentials: true,
+    tableName,
+    maxSockets: 10,
+    connectTimeoutMs: 2_000,
+    requestTimeoutMs: 10_000,
+    maxAttempts: 3,
+  })
+  try {
+    await ensureTable(client, tableName)
+  } finally {
+    client.destroy()
+  }
+  return { endpoint: url, tableName }
+}
