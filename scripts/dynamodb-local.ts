@@ -31,6 +31,8 @@ export interface StartOptions {
   /** Keeps data in this folder; in memory when omitted. */
   dataDir?: string
   cacheDir?: string
+  /** Lets this process exit while DynamoDB Local still runs (it is killed at exit). */
+  unref?: boolean
 }
 
 /** Starts DynamoDB Local and resolves once it accepts connections. */
@@ -56,6 +58,10 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   process.once('exit', killOnExit)
 
   await waitForPort(port, child)
+  if (options.unref) {
+    child.unref()
+    ;(child.stderr as unknown as { unref?: () => void } | null)?.unref?.()
+  }
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,

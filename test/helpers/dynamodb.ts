@@ -12,10 +12,8 @@ let endpoint: Promise<string> | undefined
 export function testDynamoDbEndpoint(): Promise<string> {
   const given = process.env[TEST_ENDPOINT_VARIABLE]
   if (given) return Promise.resolve(given)
-  endpoint ??= startDynamoDbLocal().then((local) => {
-    // Stopped with the test process (the launcher kills it on exit).
-    return local.endpoint
-  })
+  // Unref'd so the test process can end; the launcher kills DynamoDB Local when it does.
+  endpoint ??= startDynamoDbLocal({ unref: true }).then((local) => local.endpoint)
   return endpoint
 }
 
