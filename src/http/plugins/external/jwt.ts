@@ -15,9 +15,12 @@ export interface JwtPluginOptions {
 }
 
 async function jwt(app: FastifyInstance, { jwt: settings }: JwtPluginOptions) {
+  // fast-jwt checks iss/aud only when present, so configured ones are also required; a token
+  // without an expiry would be valid forever, so exp is always required.
   const verify = {
     ...(settings.issuer ? { allowedIss: settings.issuer } : {}),
     ...(settings.audience ? { allowedAud: settings.audience } : {}),
+    requiredClaims: ['exp', ...(settings.issuer ? ['iss'] : []), ...(settings.audience ? ['aud'] : [])],
   }
   if (settings.jwksUrl) {
     const { domain, jwksPath } = splitJwksUrl(settings.jwksUrl)
