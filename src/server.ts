@@ -1,5 +1,6 @@
 // The process: reads the configuration, builds the app, listens, and closes cleanly on a signal.
 // It never starts DynamoDB Local or creates tables; scripts/start.ts does that for development.
+import { pathToFileURL } from 'node:url'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
@@ -41,4 +42,4 @@ async function main(): Promise<void> {
   await startServer(config)
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main()
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main()
