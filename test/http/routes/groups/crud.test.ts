@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import t from 'tap'
+import { Group } from '../../../../src/models/index.js'
 import { buildTestApp } from '../../../helpers/app.js'
 
 t.test('create, read, update and delete a group through HTTP', async (t) => {
@@ -72,6 +73,14 @@ t.test('create, read, update and delete a group through HTTP', async (t) => {
     version: 2,
   })
   t.notOk('groupType' in (raw.Item ?? {}), 'no camelCase attribute is stored')
+  const mapped = Group.map(raw.Item ?? {})
+  t.ok(mapped instanceof Group)
+  t.match(mapped, {
+    id: group.id,
+    name: 'Platform guild',
+    groupType: 'team',
+    privacySettings: { visibility: 'tenant' },
+  })
 
   const deleted = await alice({ method: 'DELETE', url: `/v2/groups/${group.id}` })
   t.equal(deleted.statusCode, 204)
