@@ -3,11 +3,19 @@ import { buildTestApp } from './helpers/app.js'
 
 t.test('every response carries X-Correlation-ID and API-Version; a safe caller id is echoed', async (t) => {
   const { app } = await buildTestApp(t)
-  const echoed = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-correlation-id': 'req-123' } })
+  const echoed = await app.inject({
+    method: 'GET',
+    url: '/health/live',
+    headers: { 'x-correlation-id': 'req-123' },
+  })
   t.equal(echoed.headers['x-correlation-id'], 'req-123')
   t.equal(echoed.headers['api-version'], 'v2')
 
-  const unsafe = await app.inject({ method: 'GET', url: '/nope', headers: { 'x-correlation-id': 'bad id\twith spaces' } })
+  const unsafe = await app.inject({
+    method: 'GET',
+    url: '/nope',
+    headers: { 'x-correlation-id': 'bad id\twith spaces' },
+  })
   t.not(unsafe.headers['x-correlation-id'], 'bad id\twith spaces')
   t.match(unsafe.headers['x-correlation-id'], /^[0-9a-f-]{36}$/)
   t.equal(unsafe.json().correlationId, unsafe.headers['x-correlation-id'])
@@ -34,7 +42,10 @@ t.test('health: live without dependencies, ready and /health probing the table',
   t.equal(ready.statusCode, 200)
   const health = await app.inject({ method: 'GET', url: '/health' })
   t.equal(health.statusCode, 200)
-  t.match(health.json(), { status: 'healthy', checks: [{ name: 'dynamodb', status: 'healthy', durationMs: Number }] })
+  t.match(health.json(), {
+    status: 'healthy',
+    checks: [{ name: 'dynamodb', status: 'healthy', durationMs: Number }],
+  })
 })
 
 t.test('readiness is 503 when the table is missing', async (t) => {
@@ -48,7 +59,11 @@ t.test('readiness is 503 when the table is missing', async (t) => {
 
 t.test('DynamoDB unreachable: data routes answer 503 with Retry-After, never 500', async (t) => {
   const { as } = await buildTestApp(t, {
-    env: { DYNAMODB_ENDPOINT: 'http://127.0.0.1:9', DYNAMODB_MAX_ATTEMPTS: '2', DYNAMODB_CONNECT_TIMEOUT_MS: '200' },
+    env: {
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+      DYNAMODB_MAX_ATTEMPTS: '2',
+      DYNAMODB_CONNECT_TIMEOUT_MS: '200',
+    },
   })
   const alice = as('acme', 'alice')
   for (const request of [
@@ -67,7 +82,11 @@ t.test('DynamoDB unreachable: data routes answer 503 with Retry-After, never 500
 t.test('/metrics exposes process metrics and request durations by route template', async (t) => {
   const { app, as } = await buildTestApp(t)
   const alice = as('acme', 'alice')
-  const created = await alice({ method: 'POST', url: '/v2/groups', payload: { name: 'M', groupType: 'team' } })
+  const created = await alice({
+    method: 'POST',
+    url: '/v2/groups',
+    payload: { name: 'M', groupType: 'team' },
+  })
   await alice({ method: 'GET', url: `/v2/groups/${created.json().data.id}` })
   await app.inject({ method: 'GET', url: '/some/random/path' })
 
@@ -75,7 +94,10 @@ t.test('/metrics exposes process metrics and request durations by route template
   t.equal(metrics.statusCode, 200)
   t.match(metrics.headers['content-type'], /text\/plain/)
   t.match(metrics.body, /process_cpu_user_seconds_total/)
-  t.match(metrics.body, /http_request_duration_seconds_count\{method="GET",route="\/v2\/groups\/:id",status_class="2xx"\} 1/)
+  t.match(
+    metrics.body,
+    /http_request_duration_seconds_count\{method="GET",route="\/v2\/groups\/:id",status_class="2xx"\} 1/,
+  )
   t.match(metrics.body, /route="unmatched",status_class="4xx"/)
   t.notMatch(metrics.body, new RegExp(created.json().data.id), 'no raw URL becomes a label')
 })
