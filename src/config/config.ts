@@ -4,6 +4,14 @@ import { z } from 'zod'
 export const DEVELOPMENT_JWT_SECRET = 'tessera-development-secret-change-me'
 const DEFAULT_TABLE_NAME = 'tessera'
 
+/** A whole number written in plain digits (no `0x`, `1e3` or blanks). */
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1')
@@ -19,16 +27,16 @@ const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().min(1).default('0.0.0.0'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: integer(0, 65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     AWS_REGION: z.string().min(1).default('us-east-1'),
     AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
     DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-    DYNAMODB_LOCAL_PORT: z.coerce.number().int().min(1).max(65535).default(8000),
-    DYNAMODB_MAX_SOCKETS: z.coerce.number().int().min(1).max(1000).default(50),
-    DYNAMODB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(1_000),
-    DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(3_000),
-    DYNAMODB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    DYNAMODB_LOCAL_PORT: integer(1, 65535).default(8000),
+    DYNAMODB_MAX_SOCKETS: integer(1, 1000).default(50),
+    DYNAMODB_CONNECT_TIMEOUT_MS: integer(1).default(1_000),
+    DYNAMODB_REQUEST_TIMEOUT_MS: integer(1).default(3_000),
+    DYNAMODB_MAX_ATTEMPTS: integer(1, 10).default(3),
     GROUPS_TABLE_NAME: z.string().min(3).max(255).optional(),
     APP_TABLE_NAME: z.string().min(3).max(255).optional(),
     JWT_SECRET: z.string().min(16).optional(),
@@ -38,7 +46,7 @@ const envSchema = z
     CURSOR_SECRET: z.string().min(16).optional(),
     CORS_ORIGINS: commaList.default([]),
     CORS_CREDENTIALS: booleanFlag.default(false),
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    BODY_LIMIT_BYTES: integer(1024).default(1_048_576),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return

@@ -13,6 +13,7 @@ export interface CursorBinding {
 }
 
 const MAC_BYTES = 16
+const CURSOR_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 export const MAX_CURSOR_LENGTH = 2048
 
 export class CursorCodec {
@@ -29,10 +30,11 @@ export class CursorCodec {
 
   /** The key a cursor stands for; a 400 VALIDATION_ERROR for anything not minted for this query. */
   decode(cursor: string, binding: CursorBinding): LastEvaluatedKey {
-    const [payload, mac, extra] = cursor.split('.')
-    if (!payload || !mac || extra !== undefined || cursor.length > MAX_CURSOR_LENGTH) throw invalidCursor()
-    const expected = this.#mac(payload, binding)
-    const given = Buffer.from(mac, 'base64url')
+    // One canonical form only: Node's base64url decoder would skip stray characters.
+    if (cursor.length > MAX_CURSOR_LENGTH || !CURSOR_SHAPE.test(cursor)) throw invalidCursor()
+    const [payload = '', mac = ''] = cursor.split('.')
+    const expected = Buffer.from(this.#mac(payload, binding).toString('base64url'))
+    const given = Buffer.from(mac)
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidCursor()
     let key: unknown
     try {

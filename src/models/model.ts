@@ -14,6 +14,7 @@ export abstract class Model {
 
   /** The model stored in an item: `Group.map(item)`. */
   static map<M extends Model>(this: ModelClass<M>, item: Item): M {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass called, as in Group.map(item)
     return fromItem(this, item)
   }
 }

@@ -1,0 +1,223 @@
+import t, { type Test } from 'tap'
+import { ConfigError, DEVELOPMENT_JWT_SECRET, type Environment, loadConfig } from '../../src/config/config.js'
+
+const PRODUCTION_SECRET = 'a-production-secret-of-enough-length'
+const CURSOR_SECRET = 'a-cursor-secret-of-enough-length'
+
+function configError(t: Test, environment: Environment, variable: string, label: string) {
+  let thrown: unknown
+  try {
+    loadConfig(environment)
+  } catch (error) {
+    thrown = error
+  }
+  t.ok(thrown instanceof ConfigError, `${label}: throws a ConfigError`)
+  // The variable must be named as itself, not only as part of a longer name (PORT vs DYNAMODB_LOCAL_PORT).
+  t.match(
+    String((thrown as Error | undefined)?.message),
+    new RegExp(`(?<![A-Z_])${variable}(?![A-Z_])`),
+    label,
+  )
+}
+
+t.test('defaults for an empty environment', async (t) => {
+  t.strictSame(loadConfig({}), {
+    env: 'development',
+    host: '0.0.0.0',
+    port: 3000,
+    logLevel: 'info',
+    bodyLimitBytes: 1_048_576,
+    dynamodb: {
+      region: 'us-east-1',
+      endpoint: undefined,
+      localPort: 8000,
+      useLocalCredentials: false,
+      tableName: 'tessera',
+      maxSockets: 50,
+      connectTimeoutMs: 1_000,
+      requestTimeoutMs: 3_000,
+      maxAttempts: 3,
+    },
+    jwt: { secret: DEVELOPMENT_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined },
+    cursorSecret: `cursor:${DEVELOPMENT_JWT_SECRET}`,
+    cors: { origins: [], credentials: false },
+  })
+})
+
+t.test('variables are parsed into their types', async (t) => {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '8080',
+    LOG_LEVEL: 'debug',
+    AWS_REGION: 'eu-west-1',
+    DYNAMODB_ENDPOINT: 'http://localhost:8000',
+    DYNAMODB_MAX_ATTEMPTS: '5',
+    JWT_SECRET: 'a-test-secret-long-enough',
+    CORS_ORIGINS: 'https://a.example, https://b.example,,',
+    CORS_CREDENTIALS: 'true',
+    BODY_LIMIT_BYTES: '2048',
+  })
+  t.equal(config.env, 'test')
+  t.equal(config.host, '127.0.0.1')
+  t.equal(config.port, 8080)
+  t.equal(config.logLevel, 'debug')
+  t.equal(config.bodyLimitBytes, 2048)
+  t.equal(config.dynamodb.region, 'eu-west-1')
+  t.equal(config.dynamodb.endpoint, 'http://localhost:8000')
+  t.equal(config.dynamodb.maxAttempts, 5)
+  t.equal(config.jwt.secret, 'a-test-secret-long-enough')
+  t.equal(config.cursorSecret, 'cursor:a-test-secret-long-enough')
+  t.strictSame(config.cors, { origins: ['https://a.example', 'https://b.example'], credentials: true })
+})
+
+t.test('table name: GROUPS_TABLE_NAME, then APP_TABLE_NAME, then tessera', async (t) => {
+  t.equal(loadConfig({ GROUPS_TABLE_NAME: 'groups', APP_TABLE_NAME: 'app' }).dynamodb.tableName, 'groups')
+  t.equal(loadConfig({ APP_TABLE_NAME: 'app' }).dynamodb.tableName, 'app')
+  t.equal(loadConfig({ GROUPS_TABLE_NAME: 'groups' }).dynamodb.tableName, 'groups')
+  t.equal(loadConfig({}).dynamodb.tableName, 'tessera')
+  t.equal(loadConfig({ GROUPS_TABLE_NAME: '', APP_TABLE_NAME: 'app' }).dynamodb.tableName, 'app')
+  t.equal(loadConfig({ GROUPS_TABLE_NAME: '', APP_TABLE_NAME: '' }).dynamodb.tableName, 'tessera')
+})
+
+t.test('a bad PORT is refused, naming PORT', async (t) => {
+  for (const port of ['abc', '70000', '-1', '3000.5', '65536']) {
+    configError(t, { PORT: port }, 'PORT', `PORT=${port}`)
+  }
+  t.equal(loadConfig({ PORT: '65535' }).port, 65535, 'the highest port is fine')
+})
+
+t.test('a bad LOG_LEVEL is refused, naming LOG_LEVEL', async (t) => {
+  for (const level of ['verbose', 'INFO', 'warning']) {
+    configError(t, { LOG_LEVEL: level }, 'LOG_LEVEL', `LOG_LEVEL=${level}`)
+  }
+})
+
+t.test('a bad DYNAMODB_ENDPOINT is refused, naming DYNAMODB_ENDPOINT', async (t) => {
+  for (const endpoint of ['not a url', 'localhost:8000', 'ftp://localhost:8000', 'file:///tmp/db']) {
+    configError(t, { DYNAMODB_ENDPOINT: endpoint }, 'DYNAMODB_ENDPOINT', `DYNAMODB_ENDPOINT=${endpoint}`)
+  }
+  t.equal(
+    loadConfig({ DYNAMODB_ENDPOINT: 'https://dynamodb.local:8443' }).dynamodb.endpoint,
+    'https://dynamodb.local:8443',
+  )
+})
+
+t.test('every bad variable is named at once', async (t) => {
+  configError(t, { PORT: 'x', LOG_LEVEL: 'loud' }, 'PORT', 'PORT among two')
+  configError(t, { PORT: 'x', LOG_LEVEL: 'loud' }, 'LOG_LEVEL', 'LOG_LEVEL among two')
+})
+
+t.test('production refuses to run without a real JWT secret or JWKS', async (t) => {
+  configError(t, { NODE_ENV: 'production', CURSOR_SECRET }, 'JWT_SECRET', 'no JWT_SECRET or JWKS')
+  configError(
+    t,
+    { NODE_ENV: 'production', CURSOR_SECRET, JWT_SECRET: DEVELOPMENT_JWT_SECRET },
+    'JWT_SECRET',
+    'the development default secret',
+  )
+  configError(
+    t,
+    { NODE_ENV: 'production', CURSOR_SECRET, JWT_SECRET: '', JWT_JWKS_URL: '' },
+    'JWT_SECRET',
+    'empty JWT_SECRET and JWT_JWKS_URL',
+  )
+})
+
+t.test('production refuses to run without CURSOR_SECRET', async (t) => {
+  configError(
+    t,
+    { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET },
+    'CURSOR_SECRET',
+    'no CURSOR_SECRET',
+  )
+  configError(
+    t,
+    { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET, CURSOR_SECRET: '' },
+    'CURSOR_SECRET',
+    'empty CURSOR_SECRET',
+  )
+})
+
+t.test('production runs with a real secret or a JWKS URL, and a cursor secret', async (t) => {
+  const withSecret = loadConfig({ NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET, CURSOR_SECRET })
+  t.equal(withSecret.env, 'production')
+  t.equal(withSecret.jwt.secret, PRODUCTION_SECRET)
+  t.equal(withSecret.cursorSecret, CURSOR_SECRET)
+
+  const withJwks = loadConfig({
+    NODE_ENV: 'production',
+    JWT_JWKS_URL: 'https://cognito-idp.us-east-1.amazonaws.com/pool/.well-known/jwks.json',
+    CURSOR_SECRET,
+  })
+  t.equal(withJwks.jwt.secret, undefined, 'no fallback secret when verifying through JWKS')
+  t.equal(withJwks.jwt.jwksUrl, 'https://cognito-idp.us-east-1.amazonaws.com/pool/.well-known/jwks.json')
+  t.equal(withJwks.cursorSecret, CURSOR_SECRET)
+})
+
+t.test('empty-string variables count as unset', async (t) => {
+  const config = loadConfig({
+    NODE_ENV: '',
+    HOST: '',
+    PORT: '',
+    LOG_LEVEL: '',
+    AWS_REGION: '',
+    AWS_ACCESS_KEY_ID: '',
+    DYNAMODB_ENDPOINT: '',
+    DYNAMODB_MAX_ATTEMPTS: '',
+    GROUPS_TABLE_NAME: '',
+    JWT_SECRET: '',
+    JWT_JWKS_URL: '',
+    JWT_ISSUER: '',
+    CURSOR_SECRET: '',
+    CORS_CREDENTIALS: '',
+  })
+  t.strictSame(config, loadConfig({}))
+})
+
+t.test('the result is frozen, deeply', async (t) => {
+  const config = loadConfig({ CORS_ORIGINS: 'https://a.example' })
+  t.ok(Object.isFrozen(config), 'config')
+  t.ok(Object.isFrozen(config.dynamodb), 'dynamodb')
+  t.ok(Object.isFrozen(config.jwt), 'jwt')
+  t.ok(Object.isFrozen(config.cors), 'cors')
+  t.ok(Object.isFrozen(config.cors.origins), 'cors.origins')
+  const writable = config as unknown as {
+    port: number
+    dynamodb: { tableName: string }
+    cors: { origins: string[] }
+  }
+  t.throws(() => {
+    writable.port = 1
+  }, TypeError)
+  t.throws(() => {
+    writable.dynamodb.tableName = 'other'
+  }, TypeError)
+  t.throws(() => writable.cors.origins.push('https://evil.example'), TypeError)
+  t.equal(config.port, 3000)
+  t.equal(config.dynamodb.tableName, 'tessera')
+  t.strictSame(config.cors.origins, ['https://a.example'])
+})
+
+t.test('useLocalCredentials only with an endpoint and no AWS_ACCESS_KEY_ID', async (t) => {
+  const endpoint = 'http://localhost:8000'
+  t.equal(loadConfig({ DYNAMODB_ENDPOINT: endpoint }).dynamodb.useLocalCredentials, true)
+  t.equal(
+    loadConfig({ DYNAMODB_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: '' }).dynamodb.useLocalCredentials,
+    true,
+  )
+  t.equal(
+    loadConfig({ DYNAMODB_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' }).dynamodb
+      .useLocalCredentials,
+    false,
+  )
+  t.equal(loadConfig({}).dynamodb.useLocalCredentials, false)
+  t.equal(loadConfig({ AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' }).dynamodb.useLocalCredentials, false)
+})
+
+t.test('numbers must be plain digits', async (t) => {
+  for (const port of [' ', '0x1F90', '1e3', '-1', '3000.5']) {
+    t.throws(() => loadConfig({ PORT: port }), { name: 'ConfigError' }, JSON.stringify(port))
+  }
+  t.equal(loadConfig({ PORT: '8080' }).port, 8080)
+})

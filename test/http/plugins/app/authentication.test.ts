@@ -1,0 +1,157 @@
+import t, { type Test } from 'tap'
+import { AppError } from '../../../../src/errors/app-error.js'
+import { contextFromClaims, type TokenClaims } from '../../../../src/http/plugins/app/authentication.js'
+
+const CORRELATION_ID = 'corr-1'
+
+function assertUnauthorized(t: Test, claims: TokenClaims, label: string) {
+  let thrown: unknown
+  try {
+    contextFromClaims(claims, CORRELATION_ID)
+  } catch (error) {
+    thrown = error
+  }
+  t.ok(thrown instanceof AppError, `${label}: throws an AppError`)
+  t.equal((thrown as AppError | undefined)?.code, 'UNAUTHORIZED', `${label}: code`)
+  t.equal((thrown as AppError | undefined)?.status, 401, `${label}: status`)
+}
+
+t.test('a context from tenant_id, sub and roles', async (t) => {
+  t.strictSame(
+    contextFromClaims({ sub: 'alice', tenant_id: 'acme', roles: ['tenant_admin'] }, CORRELATION_ID),
+    {
+      tenantId: 'acme',
+      userId: 'alice',
+      roles: ['tenant_admin'],
+      correlationId: CORRELATION_ID,
+    },
+  )
+})
+
+t.test('Cognito claims: custom:tenant_id and cognito:groups', async (t) => {
+  const context = contextFromClaims(
+    {
+      sub: '3f2a9c1e-0000-4000-8000-000000000001',
+      'custom:tenant_id': 'globex',
+      'cognito:groups': ['member'],
+    },
+    'corr-2',
+  )
+  t.strictSame(context, {
+    tenantId: 'globex',
+    userId: '3f2a9c1e-0000-4000-8000-000000000001',
+    roles: ['member'],
+    correlationId: 'corr-2',
+  })
+})
+
+t.test('tenant_id wins over custom:tenant_id, roles over cognito:groups', async (t) => {
+  const context = contextFromClaims(
+    {
+      sub: 'alice',
+      tenant_id: 'acme',
+      'custom:tenant_id': 'globex',
+      roles: ['member'],
+      'cognito:groups': ['tenant_admin'],
+    },
+    CORRELATION_ID,
+  )
+  t.equal(context.tenantId, 'acme')
+  t.strictSame(context.roles, ['member'])
+})
+
+t.test('no roles claim means no roles', async (t) => {
+  t.strictSame(contextFromClaims({ sub: 'alice', tenant_id: 'acme' }, CORRELATION_ID).roles, [])
+  t.strictSame(contextFromClaims({ sub: 'alice', tenant_id: 'acme', roles: [] }, CORRELATION_ID).roles, [])
+})
+
+t.test('unknown roles are dropped, known ones kept in order', async (t) => {
+  const context = contextFromClaims(
+    {
+      sub: 'alice',
+      tenant_id: 'acme',
+      roles: ['superuser', 'member', 42, null, 'TENANT_ADMIN', 'platform_admin', { role: 'member' }, 'admin'],
+    },
+    CORRELATION_ID,
+  )
+  t.strictSame(context.roles, ['member', 'platform_admin'])
+  const cognito = contextFromClaims(
+    { sub: 'alice', tenant_id: 'acme', 'cognito:groups': ['us-east-1_pool_Google', 'tenant_admin'] },
+    CORRELATION_ID,
+  )
+  t.strictSame(cognito.roles, ['tenant_admin'])
+})
+
+t.test('a missing or invalid sub is refused', async (t) => {
+  const subs: unknown[] = [
+    undefined,
+    null,
+    '',
+    ' ',
+    '#',
+    'alice#admin',
+    'ali ce',
+    'x'.repeat(129),
+    42,
+    ['alice'],
+    {},
+  ]
+  for (const sub of subs) {
+    assertUnauthorized(t, { sub, tenant_id: 'acme', roles: ['member'] }, `sub ${JSON.stringify(sub)}`)
+  }
+  t.equal(
+    contextFromClaims({ sub: 'x'.repeat(128), tenant_id: 'acme' }, CORRELATION_ID).userId,
+    'x'.repeat(128),
+  )
+  t.equal(contextFromClaims({ sub: 'auth0|abc', tenant_id: 'acme' }, CORRELATION_ID).userId, 'auth0|abc')
+})
+
+t.test('a missing or invalid tenant is refused', async (t) => {
+  const tenants: unknown[] = [
+    undefined,
+    null,
+    '',
+    'ACME',
+    'Acme',
+    'a#b',
+    'tenant#acme',
+    'x'.repeat(65),
+    '-acme',
+    ' acme',
+    42,
+  ]
+  for (const tenant of tenants) {
+    assertUnauthorized(t, { sub: 'alice', tenant_id: tenant }, `tenant_id ${JSON.stringify(tenant)}`)
+  }
+  for (const tenant of ['ACME', 'a#b', 'x'.repeat(65)]) {
+    assertUnauthorized(
+      t,
+      { sub: 'alice', 'custom:tenant_id': tenant },
+      `custom:tenant_id ${JSON.stringify(tenant)}`,
+    )
+  }
+  t.equal(
+    contextFromClaims({ sub: 'alice', tenant_id: 'x'.repeat(64) }, CORRELATION_ID).tenantId,
+    'x'.repeat(64),
+  )
+  t.equal(contextFromClaims({ sub: 'alice', tenant_id: 'a0_b-c' }, CORRELATION_ID).tenantId, 'a0_b-c')
+})
+
+t.test('an invalid tenant_id is not rescued by a valid custom:tenant_id', async (t) => {
+  assertUnauthorized(
+    t,
+    { sub: 'alice', tenant_id: 'ACME', 'custom:tenant_id': 'acme' },
+    'upper-case tenant_id',
+  )
+})
+
+t.test('roles that are not an array are refused', async (t) => {
+  for (const roles of ['member', 'tenant_admin', { 0: 'member' }, 1, true]) {
+    assertUnauthorized(t, { sub: 'alice', tenant_id: 'acme', roles }, `roles ${JSON.stringify(roles)}`)
+    assertUnauthorized(
+      t,
+      { sub: 'alice', tenant_id: 'acme', 'cognito:groups': roles },
+      `cognito:groups ${JSON.stringify(roles)}`,
+    )
+  }
+})
