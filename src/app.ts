@@ -37,6 +37,8 @@ export async function buildApp(
     bodyLimit: config.bodyLimitBytes,
     ...options.fastify,
   })
+  // Bodies are JSON only: without this, Fastify would parse text/plain and answer 400, not 415.
+  app.removeContentTypeParser('text/plain')
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 

@@ -37,6 +37,11 @@ const envSchema = z
     DYNAMODB_CONNECT_TIMEOUT_MS: integer(1).default(1_000),
     DYNAMODB_REQUEST_TIMEOUT_MS: integer(1).default(3_000),
     DYNAMODB_MAX_ATTEMPTS: integer(1, 10).default(3),
+    CACHE_TTL_MS: integer(0).default(5_000),
+    CACHE_MAX_ENTRIES: integer(0).default(10_000),
+    BATCH_MAX_ATTEMPTS: integer(1, 20).default(8),
+    BATCH_CONCURRENCY: integer(1, 64).default(8),
+    SOFT_DELETE_RETENTION_DAYS: integer(0, 3650).default(30),
     GROUPS_TABLE_NAME: z.string().min(3).max(255).optional(),
     APP_TABLE_NAME: z.string().min(3).max(255).optional(),
     JWT_SECRET: z.string().min(16).optional(),
@@ -82,6 +87,15 @@ export interface Config {
     connectTimeoutMs: number
     requestTimeoutMs: number
     maxAttempts: number
+    /** Attempts for batch work DynamoDB hands back unprocessed (with jittered backoff). */
+    batchMaxAttempts: number
+    batchConcurrency: number
+    softDeleteRetentionDays: number
+  }
+  cache: {
+    /** How long this instance may serve a read by id from memory; 0 turns the cache off. */
+    ttlMs: number
+    maxEntries: number
   }
   jwt: {
     secret: string | undefined
@@ -129,7 +143,11 @@ export function loadConfig(environment: Environment): Readonly<Config> {
       connectTimeoutMs: env.DYNAMODB_CONNECT_TIMEOUT_MS,
       requestTimeoutMs: env.DYNAMODB_REQUEST_TIMEOUT_MS,
       maxAttempts: env.DYNAMODB_MAX_ATTEMPTS,
+      batchMaxAttempts: env.BATCH_MAX_ATTEMPTS,
+      batchConcurrency: env.BATCH_CONCURRENCY,
+      softDeleteRetentionDays: env.SOFT_DELETE_RETENTION_DAYS,
     },
+    cache: { ttlMs: env.CACHE_TTL_MS, maxEntries: env.CACHE_MAX_ENTRIES },
     jwt: { secret: jwtSecret, jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
     // Outside production the cursor key falls back to one derived from the JWT secret, so a
     // development setup needs no extra variable; production must set its own (checked above).

@@ -9,7 +9,18 @@ import type { Config } from '../config/config.js'
  * One pooled client for the process: keep-alive sockets (bounded), connect and request timeouts,
  * and the SDK's standard retry mode (exponential backoff with jitter for throttling and 5xx).
  */
-export function createDynamoDbClient(config: Config['dynamodb']): DynamoDBClient {
+export type ClientSettings = Pick<
+  Config['dynamodb'],
+  | 'region'
+  | 'endpoint'
+  | 'useLocalCredentials'
+  | 'maxSockets'
+  | 'connectTimeoutMs'
+  | 'requestTimeoutMs'
+  | 'maxAttempts'
+>
+
+export function createDynamoDbClient(config: ClientSettings): DynamoDBClient {
   const agentOptions = { keepAlive: true, maxSockets: config.maxSockets }
   return new DynamoDBClient({
     region: config.region,

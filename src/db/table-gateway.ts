@@ -5,13 +5,12 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb'
+import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { conflict, notFound } from '../errors/app-error.js'
 import {
   fromItem,
-  type IndexName,
   type Item,
   keyAttributes,
   layoutOf,
@@ -22,22 +21,28 @@ import {
   tenantKeyPrefix,
   toItem,
 } from '../models/index.js'
-import { type CursorCodec, invalidCursor } from './cursor.js'
-import { ExpressionAttributes } from './expression.js'
-import { and, compileFilter, type Filter, notExists } from './filter.js'
+import { type BatchOptions, batchGet, batchWrite, type FailedWrite, type WriteRequest } from './batch.js'
+import { type CursorCodec, invalidCursor, type LastEvaluatedKey } from './cursor.js'
+import { assertKnownFields } from './fields.js'
+import { fieldsOf } from './filter.js'
+import type { ItemCache } from './item-cache.js'
+import {
+  getItemParams,
+  type PrimaryKey,
+  putNewItemParams,
+  type QuerySpec,
+  queryParams,
+  replaceItemParams,
+  softDeleteParams,
+} from './params.js'
 import { isConditionalCheckFailed, mapSdkError } from './sdk-errors.js'
+import { type TransactionAction, transactWrite } from './transactions.js'
 
-export type SortKeyCondition = { beginsWith: string } | { between: readonly [string, string] }
+export type { PrimaryKey, QuerySpec, SortKeyCondition } from './params.js'
 
-export interface QueryRequest {
-  index: IndexName
-  partitionKey: string
-  sortKey?: SortKeyCondition
-  /** Sort-key order; DynamoDB's default is ascending. */
-  ascending?: boolean
+export interface QueryRequest extends QuerySpec {
   limit: number
   cursor?: string | undefined
-  filter?: Filter
 }
 
 export interface Page<M> {
@@ -45,22 +50,30 @@ export interface Page<M> {
   nextCursor: string | null
 }
 
-export interface PrimaryKey {
-  pk: string
-  sk: string
+export interface GatewayOptions {
+  tableName: string
+  cursors: CursorCodec
+  cache: ItemCache
+  batch: BatchOptions
+  /** How long soft-deleted items stay before DynamoDB's TTL purges them. */
+  softDeleteRetentionSeconds: number
 }
 
 /** A filtered query may come back short; it is re-issued at most this often to fill a page. */
 const MAX_QUERY_ROUNDS = 5
+const STREAM_PAGE_SIZE = 100
 
 export class TableGateway {
+  readonly tableName: string
+
   constructor(
     private readonly document: DynamoDBDocumentClient,
-    readonly tableName: string,
-    private readonly cursors: CursorCodec,
-  ) {}
+    private readonly options: GatewayOptions,
+  ) {
+    this.tableName = options.tableName
+  }
 
-  /** The live (not soft-deleted) item at this key, or undefined. */
+  /** The live (not soft-deleted) item at this key, or undefined. Consistent reads skip the cache. */
   async get<M extends Model>(
     modelClass: ModelClass<M>,
     tenantId: string,
@@ -68,36 +81,32 @@ export class TableGateway {
     options: { consistent?: boolean } = {},
   ): Promise<M | undefined> {
     assertTenantKey(key.pk, tenantId)
-    const output = await this.#send(() =>
-      this.document.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: options.consistent ?? false }),
-      ),
-    )
-    const item = output.Item
-    if (!item || item.deleted_utc !== undefined || item.model_name !== layoutOf(modelClass).modelName) {
-      return undefined
+    const consistent = options.consistent ?? false
+    let item = consistent ? undefined : this.options.cache.get(tenantId, key.pk, key.sk)
+    if (!item) {
+      const output = await send(() =>
+        this.document.send(new GetCommand(getItemParams(this.tableName, key, consistent))),
+      )
+      item = output.Item
+      if (item) this.options.cache.set(tenantId, key.pk, key.sk, item)
     }
+    if (!item || item.deleted_utc !== undefined || item.model_name !== layoutOf(modelClass).modelName)
+      return undefined
     return fromItem(modelClass, item)
   }
 
   /** Writes a new item; CONFLICT if one already has its key. */
   async create<M extends TenantModel>(model: M): Promise<M> {
-    const item = toItem(model)
-    assertTenantKey(item.pk as string, model.tenantId)
-    try {
-      await this.#send(() =>
-        this.document.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      )
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) throw conflict('an item with this id already exists')
-      throw error
-    }
+    const item = this.#ownItem(model)
+    await this.#conditionalWrite(
+      model,
+      () => this.document.send(new PutCommand(putNewItemParams(this.tableName, item))),
+      {
+        // A retried put whose first attempt landed finds its own item: that is success, not a conflict.
+        alreadyApplied: (old) => old.id === item.id && old.created_utc === item.created_utc,
+        onFailure: () => conflict('an item with this id already exists'),
+      },
+    )
     return model
   }
 
@@ -108,63 +117,27 @@ export class TableGateway {
   async replace<M extends TenantModel>(model: M, expectedVersion: number, now: Date): Promise<M> {
     model.version = expectedVersion + 1
     model.updatedUtc = now.toISOString()
-    const item = toItem(model)
-    assertTenantKey(item.pk as string, model.tenantId)
-    try {
-      await this.#send(() =>
-        this.document.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: item,
-            ConditionExpression:
-              'attribute_exists(pk) AND attribute_not_exists(deleted_utc) AND #version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      )
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) throw await this.#explainFailedWrite(model, error.Item)
-      throw error
-    }
+    const item = this.#ownItem(model)
+    await this.#conditionalWrite(
+      model,
+      () => this.document.send(new PutCommand(replaceItemParams(this.tableName, item, expectedVersion))),
+      { alreadyApplied: (old) => old.version === item.version && old.updated_utc === item.updated_utc },
+    )
     return model
   }
 
-  /**
-   * Marks a live item deleted (if it still has `expectedVersion`) and drops its secondary index
-   * keys, so it leaves every list at once; reads treat it as missing.
-   */
+  /** Soft-deletes a live item that still has `expectedVersion`; it leaves reads and lists at once. */
   async softDelete<M extends TenantModel>(model: M, expectedVersion: number, now: Date): Promise<void> {
     const key = primaryKeyOf(model)
     assertTenantKey(key.pk, model.tenantId)
-    const attributes = new ExpressionAttributes()
-    const timestamp = attributes.value(now.toISOString())
-    const secondaryKeys = layoutOf(model.constructor as ModelClass<M>)
-      .indexes.filter((index) => index.name !== 'primary')
-      .flatMap((index) => [attributes.name(index.pkAttribute), attributes.name(index.skAttribute)])
-    const version = attributes.name('version')
-    const update =
-      `SET ${attributes.name('deleted_utc')} = ${timestamp}, ${attributes.name('updated_utc')} = ${timestamp}, ` +
-      `${version} = ${attributes.value(expectedVersion + 1)}` +
-      (secondaryKeys.length > 0 ? ` REMOVE ${secondaryKeys.join(', ')}` : '')
-    try {
-      await this.#send(() =>
-        this.document.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: update,
-            ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(${attributes.name('deleted_utc')}) AND ${version} = ${attributes.value(expectedVersion)}`,
-            ...attributes.toParams(),
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      )
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) throw await this.#explainFailedWrite(model, error.Item)
-      throw error
-    }
+    const deletedUtc = now.toISOString()
+    const expiresAt = Math.floor(now.getTime() / 1000) + this.options.softDeleteRetentionSeconds
+    const layout = layoutOf(model.constructor as ModelClass<M>)
+    const params = softDeleteParams(this.tableName, layout, key, expectedVersion, deletedUtc, expiresAt)
+    this.options.cache.invalidate(model.tenantId, key.pk, key.sk)
+    await this.#conditionalWrite(model, () => this.document.send(new UpdateCommand(params)), {
+      alreadyApplied: (old) => old.deleted_utc === deletedUtc,
+    })
   }
 
   /** One page of a query, with an authenticated cursor to the next page (null on the last). */
@@ -174,67 +147,117 @@ export class TableGateway {
     request: QueryRequest,
   ): Promise<Page<M>> {
     assertTenantKey(request.partitionKey, tenantId)
-    const keyNames = keyAttributes(request.index)
+    const layout = layoutOf(modelClass)
+    if (request.fields) assertKnownFields(layout, request.fields, 'fields')
+    if (request.filter) assertKnownFields(layout, fieldsOf(request.filter), 'filter')
     const binding = { tenantId, query: fingerprint(request) }
-    let startKey = request.cursor ? this.cursors.decode(request.cursor, binding) : undefined
-    if (startKey && startKey[keyNames.pk] !== request.partitionKey) throw invalidCursor()
+    let startKey = request.cursor ? this.options.cursors.decode(request.cursor, binding) : undefined
+    if (startKey && startKey[keyAttributes(request.index).pk] !== request.partitionKey) throw invalidCursor()
 
-    const input = this.#queryInput(request)
+    const input = queryParams(this.tableName, request)
     const items: M[] = []
     for (let round = 0; round < MAX_QUERY_ROUNDS && items.length < request.limit; round++) {
-      const output = await this.#send(() =>
+      const output = await send(() =>
         this.document.send(
           new QueryCommand({ ...input, Limit: request.limit - items.length, ExclusiveStartKey: startKey }),
         ),
       )
       for (const item of output.Items ?? []) items.push(fromItem(modelClass, item))
-      startKey = output.LastEvaluatedKey as Record<string, string> | undefined
+      startKey = output.LastEvaluatedKey as LastEvaluatedKey | undefined
       if (!startKey) break
     }
-    return { items, nextCursor: startKey ? this.cursors.encode(startKey, binding) : null }
+    return { items, nextCursor: startKey ? this.options.cursors.encode(startKey, binding) : null }
   }
 
-  #queryInput(request: QueryRequest): QueryCommandInput {
-    const attributes = new ExpressionAttributes()
-    const keyNames = keyAttributes(request.index)
-    let keyCondition = `${attributes.name(keyNames.pk)} = ${attributes.value(request.partitionKey)}`
-    const sortKey = request.sortKey
-    if (sortKey && 'beginsWith' in sortKey) {
-      keyCondition += ` AND begins_with(${attributes.name(keyNames.sk)}, ${attributes.value(sortKey.beginsWith)})`
-    } else if (sortKey) {
-      keyCondition += ` AND ${attributes.name(keyNames.sk)} BETWEEN ${attributes.value(sortKey.between[0])} AND ${attributes.value(sortKey.between[1])}`
+  /** Every item a query matches, page by page: for scripts and exports, not for request handlers. */
+  async *stream<M extends Model>(
+    modelClass: ModelClass<M>,
+    tenantId: string,
+    spec: QuerySpec,
+  ): AsyncGenerator<M> {
+    let cursor: string | undefined
+    do {
+      const page = await this.query(modelClass, tenantId, { ...spec, limit: STREAM_PAGE_SIZE, cursor })
+      yield* page.items
+      cursor = page.nextCursor ?? undefined
+    } while (cursor)
+  }
+
+  /** Writes new items in batches; resolves with the models that could not be written, and why. */
+  async createMany<M extends TenantModel>(models: readonly M[]): Promise<{ model: M; error: unknown }[]> {
+    const byId = new Map<string, M>()
+    const requests: WriteRequest[] = models.map((model) => {
+      byId.set(model.id, model)
+      return { PutRequest: { Item: this.#ownItem(model) } }
+    })
+    const failed: FailedWrite[] = await batchWrite(
+      this.document,
+      this.tableName,
+      requests,
+      this.options.batch,
+    )
+    return failed.map(({ request, error }) => {
+      const item = (request as { PutRequest: { Item: Item } }).PutRequest.Item
+      return { model: byId.get(item.id as string) as M, error }
+    })
+  }
+
+  /** Reads many live items of one tenant by key; `unprocessed` lists keys DynamoDB never served. */
+  async getMany<M extends Model>(modelClass: ModelClass<M>, tenantId: string, keys: readonly PrimaryKey[]) {
+    for (const key of keys) assertTenantKey(key.pk, tenantId)
+    const { items, unprocessed } = await batchGet(this.document, this.tableName, keys, this.options.batch)
+    const modelName = layoutOf(modelClass).modelName
+    const live = items.filter((item) => item.deleted_utc === undefined && item.model_name === modelName)
+    return { items: live.map((item) => fromItem(modelClass, item)), unprocessed }
+  }
+
+  /** Runs actions as one transaction; every key must belong to `tenantId`. */
+  async transact(tenantId: string, actions: readonly TransactionAction[], clientRequestToken?: string) {
+    for (const action of actions) {
+      const key = action.Put?.Item ?? action.Update?.Key ?? action.Delete?.Key ?? action.ConditionCheck?.Key
+      assertTenantKey(String(key?.pk ?? ''), tenantId)
+      if (key) this.options.cache.invalidate(tenantId, String(key.pk), String(key.sk))
     }
-    const filter = request.filter ? and(notExists('deletedUtc'), request.filter) : notExists('deletedUtc')
-    return {
-      TableName: this.tableName,
-      ...(request.index === 'primary' ? {} : { IndexName: request.index }),
-      KeyConditionExpression: keyCondition,
-      FilterExpression: compileFilter(filter, attributes),
-      ScanIndexForward: request.ascending ?? true,
-      ...attributes.toParams(),
+    await transactWrite(this.document, actions, clientRequestToken)
+  }
+
+  /** The item for a model, after checking it stays inside its tenant; drops any cached copy. */
+  #ownItem<M extends TenantModel>(model: M): Item {
+    const item = toItem(model)
+    assertTenantKey(item.pk as string, model.tenantId)
+    this.options.cache.invalidate(model.tenantId, item.pk as string, item.sk as string)
+    return item
+  }
+
+  /**
+   * Runs a conditional write. When the condition fails, the item as it was decides: our own earlier
+   * attempt (a retry after a lost response) is success; gone or deleted is NOT_FOUND; else CONFLICT.
+   */
+  async #conditionalWrite<M extends TenantModel>(
+    model: M,
+    write: () => Promise<unknown>,
+    outcome: { alreadyApplied: (old: Item) => boolean; onFailure?: () => Error },
+  ): Promise<void> {
+    try {
+      await send(write)
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error
+      const old = await this.#itemAtFailure(model, error)
+      if (old && outcome.alreadyApplied(old)) return
+      if (outcome.onFailure) throw outcome.onFailure()
+      if (!old || old.deleted_utc !== undefined)
+        throw notFound(layoutOf(model.constructor as ModelClass<M>).modelName)
+      throw conflict('the item was changed by another request; read it again and retry')
     }
   }
 
-  async #explainFailedWrite<M extends TenantModel>(model: M, oldItem: Item | undefined) {
-    const current = oldItem ?? (await this.#readRaw(primaryKeyOf(model)))
-    if (!current || current.deleted_utc !== undefined)
-      return notFound(layoutOf(model.constructor as ModelClass<M>).modelName)
-    return conflict('the item was changed by another request; read it again and retry')
-  }
-
-  async #readRaw(key: PrimaryKey): Promise<Item | undefined> {
-    const output = await this.#send(() =>
-      this.document.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+  async #itemAtFailure<M extends TenantModel>(model: M, error: { Item?: Record<string, unknown> }) {
+    // The exception carries the old item in DynamoDB's wire format; older emulators omit it.
+    if (error.Item) return unmarshall(error.Item as Parameters<typeof unmarshall>[0]) as Item
+    const output = await send(() =>
+      this.document.send(new GetCommand(getItemParams(this.tableName, primaryKeyOf(model), true))),
     )
     return output.Item
-  }
-
-  async #send<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call()
-    } catch (error) {
-      throw mapSdkError(error)
-    }
   }
 }
 
@@ -244,7 +267,15 @@ function assertTenantKey(partitionKey: string, tenantId: string): void {
   }
 }
 
-function fingerprint(request: QueryRequest): string {
+async function send<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    throw mapSdkError(error)
+  }
+}
+
+function fingerprint(request: QuerySpec): string {
   return JSON.stringify([
     request.index,
     request.partitionKey,

@@ -1,23 +1,16 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb'
 import t from 'tap'
 import { ulid } from 'ulid'
+import { loadConfig } from '../../src/config/config.js'
 import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { ensureTable } from '../../src/db/table-admin.js'
 import { testDynamoDbEndpoint } from '../helpers/dynamodb.js'
 
 t.test('ensureTable creates the table from the models once, then leaves it alone', async (t) => {
   const tableName = `admin-${ulid().toLowerCase()}`
-  const client = createDynamoDbClient({
-    region: 'us-east-1',
-    endpoint: await testDynamoDbEndpoint(),
-    localPort: 0,
-    useLocalCredentials: true,
-    tableName,
-    maxSockets: 5,
-    connectTimeoutMs: 2_000,
-    requestTimeoutMs: 10_000,
-    maxAttempts: 3,
-  })
+  const client = createDynamoDbClient(
+    loadConfig({ DYNAMODB_ENDPOINT: await testDynamoDbEndpoint(), APP_TABLE_NAME: tableName }).dynamodb,
+  )
   t.teardown(() => client.destroy())
 
   t.equal(await ensureTable(client, tableName), 'created')

@@ -2,6 +2,7 @@
 // TESSERA_TEST_DYNAMODB_ENDPOINT; a test file run on its own starts its own.
 import { ulid } from 'ulid'
 import { startDynamoDbLocal } from '../../scripts/dynamodb-local.js'
+import { loadConfig } from '../../src/config/config.js'
 import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { ensureTable } from '../../src/db/table-admin.js'
 
@@ -21,17 +22,9 @@ export function testDynamoDbEndpoint(): Promise<string> {
 export async function createTestTable(): Promise<{ endpoint: string; tableName: string }> {
   const url = await testDynamoDbEndpoint()
   const tableName = `test-${ulid().toLowerCase()}`
-  const client = createDynamoDbClient({
-    region: 'us-east-1',
-    endpoint: url,
-    localPort: 0,
-    useLocalCredentials: true,
-    tableName,
-    maxSockets: 10,
-    connectTimeoutMs: 2_000,
-    requestTimeoutMs: 10_000,
-    maxAttempts: 3,
-  })
+  const client = createDynamoDbClient(
+    loadConfig({ DYNAMODB_ENDPOINT: url, APP_TABLE_NAME: tableName }).dynamodb,
+  )
   try {
     await ensureTable(client, tableName)
   } finally {

@@ -36,6 +36,13 @@ const SAFE_MESSAGES: Partial<Record<ErrorCode, string>> = {
   NOT_FOUND: 'not found',
 }
 
+// Body parser errors, named for the client: the field at fault is the body itself.
+const BODY_PARSE_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'the body is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'the body is empty',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the body length does not match Content-Length',
+}
+
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -46,13 +53,10 @@ export function toAppError(error: unknown): AppError {
   const status = (error as FastifyError | undefined)?.statusCode
   if (status && status >= 400 && status < 500) {
     const code = CODE_BY_STATUS[status] ?? 'VALIDATION_ERROR'
-    const message =
-      (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY'
-        ? 'the body is not valid JSON'
-        : undefined
-    return new AppError(code, message ?? SAFE_MESSAGES[code] ?? 'the request was refused', undefined, {
-      cause: error,
-    })
+    const bodyProblem = BODY_PARSE_ERRORS[(error as FastifyError).code]
+    const details = bodyProblem ? [{ field: 'body', message: bodyProblem }] : undefined
+    const message = bodyProblem ?? SAFE_MESSAGES[code] ?? 'the request was refused'
+    return new AppError(code, message, details, { cause: error })
   }
   return new AppError('INTERNAL_ERROR', 'an internal error occurred', undefined, { cause: error })
 }

@@ -1,0 +1,120 @@
+// BatchWriteItem (25 per request) and BatchGetItem (100 per request). DynamoDB may hand back part
+// of a batch unprocessed under load; that part is retried with jittered backoff up to a bound,
+// and whatever is still unprocessed after it is returned to the caller: nothing is dropped.
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { Item } from '../models/index.js'
+import { type BackoffOptions, backoffDelay, sleep } from './backoff.js'
+import type { PrimaryKey } from './params.js'
+import { mapSdkError } from './sdk-errors.js'
+
+export const MAX_BATCH_WRITE = 25
+export const MAX_BATCH_GET = 100
+
+export type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: PrimaryKey } }
+
+export interface FailedWrite {
+  request: WriteRequest
+  /** Why it failed: unprocessed after every retry, or the whole call failed. */
+  error: unknown
+}
+
+export interface BatchOptions {
+  backoff: BackoffOptions
+  /** Requests in flight at once. */
+  concurrency: number
+  onUnprocessed?: (operation: 'BatchWriteItem' | 'BatchGetItem', count: number) => void
+}
+
+export class UnprocessedError extends Error {
+  override name = 'UnprocessedError'
+}
+
+/** Writes every request; resolves with the ones that still failed (empty when all were written). */
+export async function batchWrite(
+  document: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+  options: BatchOptions,
+): Promise<FailedWrite[]> {
+  const failed: FailedWrite[] = []
+  await inChunks(requests, MAX_BATCH_WRITE, options.concurrency, async (chunk) => {
+    let pending = chunk
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= options.backoff.maxAttempts) {
+        for (const request of pending)
+          failed.push({ request, error: new UnprocessedError('left unprocessed') })
+        return
+      }
+      if (attempt > 0) await sleep(backoffDelay(attempt, options.backoff))
+      try {
+        const output = await document.send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: [...pending] } }),
+        )
+        pending = (output.UnprocessedItems?.[tableName] ?? []) as WriteRequest[]
+        if (pending.length > 0) options.onUnprocessed?.('BatchWriteItem', pending.length)
+      } catch (error) {
+        // The SDK already retried throttling and 5xx; the chunk's requests are reported failed.
+        for (const request of pending) failed.push({ request, error: mapSdkError(error) })
+        return
+      }
+    }
+  })
+  return failed
+}
+
+/** Reads every key; `unprocessed` holds the keys still not read after every retry. */
+export async function batchGet(
+  document: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly PrimaryKey[],
+  options: BatchOptions,
+  consistent = false,
+): Promise<{ items: Item[]; unprocessed: PrimaryKey[] }> {
+  const items: Item[] = []
+  const unprocessed: PrimaryKey[] = []
+  await inChunks(keys, MAX_BATCH_GET, options.concurrency, async (chunk) => {
+    let pending = chunk
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= options.backoff.maxAttempts) {
+        unprocessed.push(...pending)
+        return
+      }
+      if (attempt > 0) await sleep(backoffDelay(attempt, options.backoff))
+      const output = await send(() =>
+        document.send(
+          new BatchGetCommand({
+            RequestItems: { [tableName]: { Keys: [...pending], ConsistentRead: consistent } },
+          }),
+        ),
+      )
+      items.push(...(output.Responses?.[tableName] ?? []))
+      pending = (output.UnprocessedKeys?.[tableName]?.Keys ?? []) as PrimaryKey[]
+      if (pending.length > 0) options.onUnprocessed?.('BatchGetItem', pending.length)
+    }
+  })
+  return { items, unprocessed }
+}
+
+async function send<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    throw mapSdkError(error)
+  }
+}
+
+/** Runs `work` over chunks of `size`, at most `concurrency` at a time. */
+async function inChunks<T>(
+  values: readonly T[],
+  size: number,
+  concurrency: number,
+  work: (chunk: T[]) => Promise<void>,
+): Promise<void> {
+  const chunks: T[][] = []
+  for (let i = 0; i < values.length; i += size) chunks.push(values.slice(i, i + size))
+  let next = 0
+  const worker = async () => {
+    while (next < chunks.length) await work(chunks[next++] as T[])
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker))
+}

@@ -1,0 +1,75 @@
+// TransactWriteItems with a ClientRequestToken, so the SDK's retries (and a caller's, with the same
+// token, for ten minutes) apply the transaction once. Cancellation reasons become domain errors.
+import { randomUUID } from 'node:crypto'
+import {
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb'
+import { AppError, type ErrorCode, serviceUnavailable } from '../errors/app-error.js'
+import { mapSdkError } from './sdk-errors.js'
+
+export const MAX_TRANSACTION_ACTIONS = 100
+
+export type TransactionAction = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
+
+/** A cancelled transaction: `reasons[i]` says what happened to action i ('None' when it was fine). */
+export class TransactionCancelledError extends AppError {
+  constructor(
+    code: ErrorCode,
+    readonly reasons: readonly string[],
+  ) {
+    super(
+      code,
+      code === 'CONFLICT' ? 'the change conflicts with the current data' : 'the change was refused',
+      reasons.flatMap((reason, index) =>
+        reason === 'None' ? [] : [{ field: `actions[${index}]`, message: reason }],
+      ),
+    )
+  }
+
+  /** Indexes of the actions whose condition failed. */
+  get failedConditions(): number[] {
+    return this.reasons.flatMap((reason, index) => (reason === 'ConditionalCheckFailed' ? [index] : []))
+  }
+}
+
+export async function transactWrite(
+  document: DynamoDBDocumentClient,
+  actions: readonly TransactionAction[],
+  clientRequestToken: string = randomUUID(),
+): Promise<void> {
+  if (actions.length === 0 || actions.length > MAX_TRANSACTION_ACTIONS) {
+    throw new RangeError(`a transaction takes 1 to ${MAX_TRANSACTION_ACTIONS} actions, not ${actions.length}`)
+  }
+  try {
+    await document.send(
+      new TransactWriteCommand({ TransactItems: [...actions], ClientRequestToken: clientRequestToken }),
+    )
+  } catch (error) {
+    throw transactionError(error)
+  }
+}
+
+function transactionError(error: unknown): unknown {
+  const name = (error as Error | undefined)?.name
+  if (name === 'TransactionCanceledException') {
+    const reasons = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
+      (reason) => reason.Code ?? 'None',
+    )
+    if (reasons.some((code) => code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded')) {
+      return serviceUnavailable(error)
+    }
+    const conflict = reasons.some(
+      (code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict',
+    )
+    return new TransactionCancelledError(conflict ? 'CONFLICT' : 'VALIDATION_ERROR', reasons)
+  }
+  if (name === 'TransactionInProgressException') {
+    return new AppError('CONFLICT', 'the same transaction is still in progress')
+  }
+  if (name === 'IdempotentParameterMismatchException') {
+    return new AppError('IDEMPOTENCY_KEY_REUSED', 'the request token was used for another transaction')
+  }
+  return mapSdkError(error)
+}
