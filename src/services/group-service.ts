@@ -1,6 +1,6 @@
 import { eq, ne, or } from '../db/filter.js'
 import type { Page, TableGateway } from '../db/table-gateway.js'
-import { forbidden, notFound, preconditionFailed, validationError } from '../errors/app-error.js'
+import { AppError, forbidden, notFound, preconditionFailed, validationError } from '../errors/app-error.js'
 import { Group, initialise, keyOf, type PrivacySettings } from '../models/index.js'
 import type { Clock } from './clock.js'
 import { isTenantAdmin, type RequestContext } from './request-context.js'
@@ -20,7 +20,14 @@ export type UpdateGroupInput = Partial<CreateGroupInput>
 export interface PageRequest {
   limit: number
   cursor?: string | undefined
+  /** Fields to read (all when omitted). */
+  fields?: readonly string[] | undefined
 }
+
+/** One item of a batch create: the id it got, or why it was not written. */
+export type BatchCreateOutcome = { index: number; id: string } | { index: number; error: AppError }
+
+export const MAX_BATCH_CREATE = 1000
 
 export interface CreatedRange {
   /** Unix seconds, inclusive. */
@@ -46,6 +53,37 @@ export class GroupService {
     group.userId = context.userId
     applyChanges(group, { privacySettings: { visibility: 'private' }, ...input })
     return attempt(this.gateway.create(group))
+  }
+
+  /**
+   * Creates many groups with batch writes. Each input keeps its position (`index`); whatever could
+   * not be written after the retries is reported for that index, never dropped silently.
+   */
+  async createMany(
+    context: RequestContext,
+    inputs: readonly { index: number; input: CreateGroupInput }[],
+  ): Promise<ServiceResult<BatchCreateOutcome[]>> {
+    if (inputs.length > MAX_BATCH_CREATE) {
+      return fail(validationError([{ field: 'items', message: `at most ${MAX_BATCH_CREATE} items` }]))
+    }
+    const now = this.clock()
+    const groups = inputs.map(({ input }) => {
+      const group = initialise(new Group(), now, Group.modelVersion)
+      group.tenantId = context.tenantId
+      group.userId = context.userId
+      applyChanges(group, { privacySettings: { visibility: 'private' }, ...input })
+      return group
+    })
+    const failures = new Map(
+      (await this.gateway.createMany(groups)).map(({ model, error }) => [model.id, error] as const),
+    )
+    return ok(
+      groups.map((group, position) => {
+        const index = (inputs[position] as { index: number }).index
+        const error = failures.get(group.id)
+        return error === undefined ? { index, id: group.id } : { index, error: asBatchError(error) }
+      }),
+    )
   }
 
   async get(context: RequestContext, id: string): Promise<ServiceResult<Group>> {
@@ -132,6 +170,12 @@ export class GroupService {
     if (ifMatch !== undefined && ifMatch !== group.version) return fail(preconditionFailed())
     return ok(group)
   }
+}
+
+function asBatchError(error: unknown): AppError {
+  return error instanceof AppError
+    ? error
+    : new AppError('SERVICE_UNAVAILABLE', 'not written after retries; send this item again')
 }
 
 function canRead(context: RequestContext, group: Group): boolean {

@@ -1,9 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { z } from 'zod'
+import type { ErrorDetail } from '../../../errors/app-error.js'
 import type { GroupService } from '../../../services/group-service.js'
 import type { ServiceResult } from '../../../services/service-result.js'
 import { page, success } from '../../envelope.js'
+import { detailsOf } from '../../zod-details.js'
 import { etagOf, parseIfMatch, presentGroup } from './presenter.js'
-import { createGroupBody, groupParams, ifMatchHeaders, listGroupsQuery, updateGroupBody } from './schemas.js'
+import {
+  batchCreateGroupsBody,
+  createGroupBody,
+  groupParams,
+  ifMatchHeaders,
+  listGroupsQuery,
+  updateGroupBody,
+} from './schemas.js'
+
+/** Room for a full batch of the largest valid items (about 2.5 KB each). */
+const BATCH_BODY_LIMIT_BYTES = 4 * 1024 * 1024
 
 /** Returns the value of a successful result, or throws its error for the error handler. */
 function unwrap<T>(result: ServiceResult<T>): T {
@@ -21,6 +34,40 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = asyn
       .header('ETag', etagOf(group.version))
       .send(success(presentGroup(group)))
   })
+
+  app.post(
+    '/groups/batch',
+    { schema: { body: batchCreateGroupsBody }, bodyLimit: BATCH_BODY_LIMIT_BYTES },
+    async (request) => {
+      const valid: { index: number; input: z.infer<typeof createGroupBody> }[] = []
+      const invalid: { index: number; error: { code: string; message: string; details: ErrorDetail[] } }[] =
+        []
+      request.body.items.forEach((item, index) => {
+        const parsed = createGroupBody.safeParse(item)
+        if (parsed.success) valid.push({ index, input: parsed.data })
+        else
+          invalid.push({
+            index,
+            error: {
+              code: 'VALIDATION_ERROR',
+              message: 'invalid item',
+              details: detailsOf(parsed.error.issues),
+            },
+          })
+      })
+      const written = valid.length > 0 ? unwrap(await groups.createMany(request.auth, valid)) : []
+      const outcomes = [
+        ...invalid,
+        ...written.map((outcome) =>
+          'id' in outcome
+            ? outcome
+            : { index: outcome.index, error: { code: outcome.error.code, message: outcome.error.message } },
+        ),
+      ].sort((a, b) => a.index - b.index)
+      request.log.info({ created: written.length, invalid: invalid.length }, 'group batch processed')
+      return success(outcomes)
+    },
+  )
 
   app.get('/groups/:id', { schema: { params: groupParams } }, async (request, reply) => {
     const group = unwrap(await groups.get(request.auth, request.params.id))
@@ -51,7 +98,7 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = asyn
 
   app.get('/groups', { schema: { querystring: listGroupsQuery } }, async (request) => {
     const query = request.query
-    const pageRequest = { limit: query.limit, cursor: query.cursor }
+    const pageRequest = { limit: query.limit, cursor: query.cursor, fields: query.fields }
     const result =
       query.scope === 'mine' && query.groupType
         ? await groups.listByOwnerAndType(request.auth, query.groupType, pageRequest)

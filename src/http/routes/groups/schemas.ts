@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
 import { VISIBILITIES } from '../../../models/index.js'
+import { MAX_BATCH_CREATE } from '../../../services/group-service.js'
 
 export const GROUP_TYPE_PATTERN = /^[a-z0-9_-]{1,50}$/
 // ULIDs are Crockford base32 and case-insensitive.
@@ -19,6 +20,11 @@ const groupFields = {
 }
 
 export const createGroupBody = z.strictObject(groupFields)
+
+/** Items are checked one by one in the handler, so one bad item does not refuse the others. */
+export const batchCreateGroupsBody = z.strictObject({
+  items: z.array(z.unknown()).min(1).max(MAX_BATCH_CREATE),
+})
 
 export const updateGroupBody = z
   .strictObject(groupFields)
