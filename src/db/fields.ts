@@ -15,3 +15,12 @@ export function assertKnownFields(layout: ModelLayout, paths: readonly string[],
     }
   }
 }
+
+/**
+ * A projection DynamoDB accepts: each path once, and none inside another that is also asked for
+ * (`privacySettings` already covers `privacySettings.visibility`).
+ */
+export function normaliseProjection(paths: readonly string[]): string[] {
+  const unique = [...new Set(paths)]
+  return unique.filter((path) => !unique.some((other) => other !== path && path.startsWith(`${other}.`)))
+}

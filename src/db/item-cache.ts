@@ -18,6 +18,10 @@ export class ItemCache {
   // A Map iterates in insertion order; re-inserting on a hit makes the first key the least recent.
   readonly #entries = new Map<string, Entry>()
   readonly #now: () => number
+  // Sequence numbers of recent invalidations, so that a read which started before a write on this
+  // instance cannot put back the item the write replaced (see readToken/set).
+  #sequence = 0
+  readonly #invalidatedAt = new Map<string, number>()
 
   constructor(
     private readonly options: ItemCacheOptions,
@@ -49,9 +53,22 @@ export class ItemCache {
     return entry.item
   }
 
-  set(tenantId: string, pk: string, sk: string, item: Record<string, unknown>): void {
+  /** Taken before reading from DynamoDB and handed to set() with what the read returned. */
+  readToken(): number {
+    return this.#sequence
+  }
+
+  /** Stores an item read from DynamoDB, unless this instance wrote it since `readToken` was taken. */
+  set(
+    tenantId: string,
+    pk: string,
+    sk: string,
+    item: Record<string, unknown>,
+    readToken = this.#sequence,
+  ): void {
     if (!this.enabled) return
     const key = cacheKey(tenantId, pk, sk)
+    if ((this.#invalidatedAt.get(key) ?? 0) > readToken) return
     this.#entries.delete(key)
     this.#entries.set(key, { item: Object.freeze(item), expiresAt: this.#now() + this.options.ttlMs })
     while (this.#entries.size > this.options.maxEntries) {
@@ -64,7 +81,15 @@ export class ItemCache {
 
   /** Called for every write this instance makes, so its own reads never see an older item. */
   invalidate(tenantId: string, pk: string, sk: string): void {
-    this.#delete(cacheKey(tenantId, pk, sk))
+    if (!this.enabled) return
+    const key = cacheKey(tenantId, pk, sk)
+    this.#invalidatedAt.delete(key)
+    this.#invalidatedAt.set(key, ++this.#sequence)
+    // Only reads still in flight need these; the oldest go first once there are many.
+    if (this.#invalidatedAt.size > this.options.maxEntries) {
+      this.#invalidatedAt.delete(this.#invalidatedAt.keys().next().value as string)
+    }
+    this.#delete(key)
   }
 
   #delete(key: string): void {

@@ -18,12 +18,11 @@ import {
   type ModelClass,
   primaryKeyOf,
   type TenantModel,
-  tenantKeyPrefix,
   toItem,
 } from '../models/index.js'
 import { type BatchOptions, batchGet, batchWrite, type FailedWrite, type WriteRequest } from './batch.js'
 import { type CursorCodec, invalidCursor, type LastEvaluatedKey } from './cursor.js'
-import { assertKnownFields } from './fields.js'
+import { assertKnownFields, normaliseProjection } from './fields.js'
 import { fieldsOf } from './filter.js'
 import type { ItemCache } from './item-cache.js'
 import {
@@ -36,6 +35,7 @@ import {
   softDeleteParams,
 } from './params.js'
 import { isConditionalCheckFailed, mapSdkError } from './sdk-errors.js'
+import { assertTenantAction, assertTenantItem, assertTenantKey } from './tenant-scope.js'
 import { type TransactionAction, transactWrite } from './transactions.js'
 
 export type { PrimaryKey, QuerySpec, SortKeyCondition } from './params.js'
@@ -84,11 +84,12 @@ export class TableGateway {
     const consistent = options.consistent ?? false
     let item = consistent ? undefined : this.options.cache.get(tenantId, key.pk, key.sk)
     if (!item) {
+      const readToken = this.options.cache.readToken()
       const output = await send(() =>
         this.document.send(new GetCommand(getItemParams(this.tableName, key, consistent))),
       )
       item = output.Item
-      if (item) this.options.cache.set(tenantId, key.pk, key.sk, item)
+      if (item) this.options.cache.set(tenantId, key.pk, key.sk, item, readToken)
     }
     if (!item || item.deleted_utc !== undefined || item.model_name !== layoutOf(modelClass).modelName)
       return undefined
@@ -134,7 +135,6 @@ export class TableGateway {
     const expiresAt = Math.floor(now.getTime() / 1000) + this.options.softDeleteRetentionSeconds
     const layout = layoutOf(model.constructor as ModelClass<M>)
     const params = softDeleteParams(this.tableName, layout, key, expectedVersion, deletedUtc, expiresAt)
-    this.options.cache.invalidate(model.tenantId, key.pk, key.sk)
     await this.#conditionalWrite(model, () => this.document.send(new UpdateCommand(params)), {
       alreadyApplied: (old) => old.deleted_utc === deletedUtc,
     })
@@ -148,7 +148,10 @@ export class TableGateway {
   ): Promise<Page<M>> {
     assertTenantKey(request.partitionKey, tenantId)
     const layout = layoutOf(modelClass)
-    if (request.fields) assertKnownFields(layout, request.fields, 'fields')
+    if (request.fields) {
+      assertKnownFields(layout, request.fields, 'fields')
+      request = { ...request, fields: normaliseProjection(request.fields) }
+    }
     if (request.filter) assertKnownFields(layout, fieldsOf(request.filter), 'filter')
     const binding = { tenantId, query: fingerprint(request) }
     let startKey = request.cursor ? this.options.cursors.decode(request.cursor, binding) : undefined
@@ -213,20 +216,41 @@ export class TableGateway {
 
   /** Runs actions as one transaction; every key must belong to `tenantId`. */
   async transact(tenantId: string, actions: readonly TransactionAction[], clientRequestToken?: string) {
-    for (const action of actions) {
-      const key = action.Put?.Item ?? action.Update?.Key ?? action.Delete?.Key ?? action.ConditionCheck?.Key
-      assertTenantKey(String(key?.pk ?? ''), tenantId)
-      if (key) this.options.cache.invalidate(tenantId, String(key.pk), String(key.sk))
-    }
-    await transactWrite(this.document, actions, clientRequestToken)
+    for (const action of actions) assertTenantAction(action, tenantId)
+    const keys = actions.flatMap((action) => {
+      const key = action.Put?.Item ?? action.Update?.Key ?? action.Delete?.Key
+      return key ? [{ pk: String(key.pk), sk: String(key.sk) }] : []
+    })
+    await this.#invalidatingAround(tenantId, keys, () =>
+      transactWrite(this.document, actions, clientRequestToken),
+    )
   }
 
-  /** The item for a model, after checking it stays inside its tenant; drops any cached copy. */
+  /** The item for a model, after checking that all its partition keys stay inside its tenant. */
   #ownItem<M extends TenantModel>(model: M): Item {
     const item = toItem(model)
-    assertTenantKey(item.pk as string, model.tenantId)
-    this.options.cache.invalidate(model.tenantId, item.pk as string, item.sk as string)
+    assertTenantItem(item, model.tenantId)
     return item
+  }
+
+  /**
+   * Drops cached copies before a write (so no reader gets the old item from memory) and again after
+   * it (so a read that raced the write cannot have put the old item back).
+   */
+  async #invalidatingAround<T>(
+    tenantId: string,
+    keys: readonly PrimaryKey[],
+    write: () => Promise<T>,
+  ): Promise<T> {
+    const invalidate = () => {
+      for (const key of keys) this.options.cache.invalidate(tenantId, key.pk, key.sk)
+    }
+    invalidate()
+    try {
+      return await write()
+    } finally {
+      invalidate()
+    }
   }
 
   /**
@@ -239,7 +263,7 @@ export class TableGateway {
     outcome: { alreadyApplied: (old: Item) => boolean; onFailure?: () => Error },
   ): Promise<void> {
     try {
-      await send(write)
+      await this.#invalidatingAround(model.tenantId, [primaryKeyOf(model)], () => send(write))
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error
       const old = await this.#itemAtFailure(model, error)
@@ -258,12 +282,6 @@ export class TableGateway {
       this.document.send(new GetCommand(getItemParams(this.tableName, primaryKeyOf(model), true))),
     )
     return output.Item
-  }
-}
-
-function assertTenantKey(partitionKey: string, tenantId: string): void {
-  if (!partitionKey.startsWith(tenantKeyPrefix(tenantId))) {
-    throw new Error(`refusing a key outside tenant ${tenantId}: ${partitionKey}`)
   }
 }
 

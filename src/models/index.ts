@@ -1,4 +1,6 @@
+export { AUDIT_ACTIONS, type AuditAction, AuditEntry } from './audit-entry.js'
 export { Group, type PrivacySettings, unixSeconds, VISIBILITIES, type Visibility } from './group.js'
+export { IdempotencyRecord, type IdempotencyStatus } from './idempotency-record.js'
 export { type IndexDefinition, type IndexDefinitions, type IndexName, keyAttributes } from './indexes.js'
 export { buildKey, type KeyPair, TENANT_ID_PATTERN, tenantKey, tenantKeyPrefix } from './key.js'
 export {
@@ -15,3 +17,5 @@ export { initialise, Model, type ModelClass, TenantModel } from './model.js'
 export { toCamelCase, toSnakeCase } from './naming.js'
 export { MODELS } from './registry.js'
 export { type TableDefinition, TTL_ATTRIBUTE, tableDefinition } from './table-definition.js'
+export { TENANT_LIST_KEY, TENANT_STATUSES, Tenant, type TenantStatus, TIERS, type Tier } from './tenant.js'
+export { emailClaimKey, User } from './user.js'

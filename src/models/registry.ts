@@ -1,5 +1,15 @@
+import { AuditEntry } from './audit-entry.js'
 import { Group } from './group.js'
+import { IdempotencyRecord } from './idempotency-record.js'
 import type { Model, ModelClass } from './model.js'
+import { Tenant } from './tenant.js'
+import { User } from './user.js'
 
 /** Every model stored in the table; the table definition is generated from these. */
-export const MODELS: readonly ModelClass<Model>[] = [Group as unknown as ModelClass<Model>]
+export const MODELS = [
+  Group,
+  Tenant,
+  User,
+  AuditEntry,
+  IdempotencyRecord,
+] as unknown as readonly ModelClass<Model>[]

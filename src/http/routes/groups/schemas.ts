@@ -64,7 +64,7 @@ const timestamp = z.string().transform((value, context) => {
 
 const fieldList = z
   .string()
-  .transform((value) => value.split(',').map((field) => field.trim()))
+  .transform((value) => [...new Set(value.split(',').map((field) => field.trim()))])
   .pipe(z.array(z.enum(GROUP_RESPONSE_FIELDS)).min(1))
 
 export const listGroupsQuery = z

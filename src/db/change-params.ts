@@ -1,0 +1,47 @@
+// A change to one item, as the transaction action that makes it. Services add more actions to
+// the same transaction (the audit entry, uniqueness claims) so that all happen or none does.
+import type { Model, ModelClass, ModelLayout } from '../models/index.js'
+import { layoutOf, primaryKeyOf, type TenantModel, toItem } from '../models/index.js'
+import { putNewItemParams, replaceItemParams, softDeleteParams } from './params.js'
+import type { TransactionAction } from './transactions.js'
+
+export type Change<M extends TenantModel> =
+  | { kind: 'create'; model: M }
+  | { kind: 'replace'; model: M; expectedVersion: number; now: Date }
+  | { kind: 'softDelete'; model: M; expectedVersion: number; now: Date }
+
+/** Applies the change's bookkeeping to the model (version, update time) and returns its action. */
+export function changeAction<M extends TenantModel>(
+  tableName: string,
+  change: Change<M>,
+  softDeleteRetentionSeconds: number,
+): TransactionAction {
+  const { model } = change
+  switch (change.kind) {
+    case 'create':
+      return { Put: putNewItemParams(tableName, toItem(model)) as NonNullable<TransactionAction['Put']> }
+    case 'replace': {
+      model.version = change.expectedVersion + 1
+      model.updatedUtc = change.now.toISOString()
+      const params = replaceItemParams(tableName, toItem(model), change.expectedVersion)
+      return { Put: params as NonNullable<TransactionAction['Put']> }
+    }
+    case 'softDelete': {
+      const deletedUtc = change.now.toISOString()
+      const expiresAt = Math.floor(change.now.getTime() / 1000) + softDeleteRetentionSeconds
+      const layout: ModelLayout = layoutOf(model.constructor as ModelClass<Model>)
+      const params = softDeleteParams(
+        tableName,
+        layout,
+        primaryKeyOf(model),
+        change.expectedVersion,
+        deletedUtc,
+        expiresAt,
+      )
+      model.version = change.expectedVersion + 1
+      model.updatedUtc = deletedUtc
+      model.deletedUtc = deletedUtc
+      return { Update: params as NonNullable<TransactionAction['Update']> }
+    }
+  }
+}
