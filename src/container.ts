@@ -7,6 +7,7 @@ import { type DependencyContainer, instanceCachingFactory, container as rootCont
 import type { Config } from './config/config.js'
 import { DEFAULT_BACKOFF } from './db/backoff.js'
 import { instrumentClient } from './db/call-metrics.js'
+import { ChangeWriter } from './db/change-writer.js'
 import { CursorCodec } from './db/cursor.js'
 import { createDocumentClient, createDynamoDbClient } from './db/dynamodb-client.js'
 import { ItemCache } from './db/item-cache.js'
@@ -24,6 +25,7 @@ export const TOKENS = {
   CursorCodec: Symbol('CursorCodec'),
   ItemCache: Symbol('ItemCache'),
   TableGateway: Symbol('TableGateway'),
+  ChangeWriter: Symbol('ChangeWriter'),
   GroupService: Symbol('GroupService'),
 } as const
 
@@ -62,8 +64,23 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
     })
   })
   singleton(
+    TOKENS.ChangeWriter,
+    (c) =>
+      new ChangeWriter(c.resolve<TableGateway>(TOKENS.TableGateway), {
+        tableName: config.dynamodb.tableName,
+        softDeleteRetentionSeconds: config.dynamodb.softDeleteRetentionDays * 86_400,
+        backoff: { ...DEFAULT_BACKOFF, maxAttempts: config.dynamodb.batchMaxAttempts },
+        concurrency: config.dynamodb.batchConcurrency,
+      }),
+  )
+  singleton(
     TOKENS.GroupService,
-    (c) => new GroupService(c.resolve<TableGateway>(TOKENS.TableGateway), c.resolve<Clock>(TOKENS.Clock)),
+    (c) =>
+      new GroupService(
+        c.resolve<TableGateway>(TOKENS.TableGateway),
+        c.resolve<ChangeWriter>(TOKENS.ChangeWriter),
+        c.resolve<Clock>(TOKENS.Clock),
+      ),
   )
   return container
 }

@@ -34,6 +34,10 @@ export interface ModelClass<M extends Model = Model> {
   readonly indexes: IndexDefinitions<M>
   /** Bumped when the stored shape changes, so migrations can find old items. */
   readonly modelVersion: number
+  /** Fields stored encrypted (never logged, audited or shown as stored). */
+  readonly encryptedFields?: readonly string[]
+  /** Fields computed from others for lookups; not part of what the entity says. */
+  readonly derivedFields?: readonly string[]
 }
 
 /** Stamps a new model with an id and creation time. */

@@ -11,6 +11,7 @@ export class User extends TenantModel {
   static readonly modelVersion = 1
   static readonly fields = ['tenantId', 'userId', 'email', 'emailIndex', 'name', 'phone', 'roles'] as const
   static readonly encryptedFields = ['email', 'phone'] as const
+  static readonly derivedFields = ['emailIndex'] as const
 
   static readonly indexes = {
     primary: {

@@ -1,7 +1,9 @@
+import type { ChangeWriter } from '../db/change-writer.js'
 import { eq, ne, or } from '../db/filter.js'
 import type { Page, TableGateway } from '../db/table-gateway.js'
 import { AppError, forbidden, notFound, preconditionFailed, validationError } from '../errors/app-error.js'
 import { Group, initialise, keyOf, type PrivacySettings } from '../models/index.js'
+import { auditEntry, difference, snapshot } from './audit.js'
 import type { Clock } from './clock.js'
 import { isTenantAdmin, type RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
@@ -44,15 +46,20 @@ const LATEST_SECONDS = 9_999_999_999
 export class GroupService {
   constructor(
     private readonly gateway: TableGateway,
+    private readonly changes: ChangeWriter,
     private readonly clock: Clock,
   ) {}
 
   async create(context: RequestContext, input: CreateGroupInput): Promise<ServiceResult<Group>> {
-    const group = initialise(new Group(), this.clock(), Group.modelVersion)
+    const now = this.clock()
+    const group = initialise(new Group(), now, Group.modelVersion)
     group.tenantId = context.tenantId
     group.userId = context.userId
     applyChanges(group, { privacySettings: { visibility: 'private' }, ...input })
-    return attempt(this.gateway.create(group))
+    const audit = auditEntry(context, group, 'create', { oldValues: null, newValues: snapshot(group) }, now)
+    return attempt(
+      this.changes.apply({ kind: 'create', model: group }, { create: [audit] }).then(() => group),
+    )
   }
 
   /**
@@ -74,9 +81,17 @@ export class GroupService {
       applyChanges(group, { privacySettings: { visibility: 'private' }, ...input })
       return group
     })
-    const failures = new Map(
-      (await this.gateway.createMany(groups)).map(({ model, error }) => [model.id, error] as const),
+    const failed = await this.changes.applyMany(
+      groups.map((group) => ({
+        change: { kind: 'create' as const, model: group },
+        effects: {
+          create: [
+            auditEntry(context, group, 'create', { oldValues: null, newValues: snapshot(group) }, now),
+          ],
+        },
+      })),
     )
+    const failures = new Map(failed.map(({ change, error }) => [change.model.id, error] as const))
     return ok(
       groups.map((group, position) => {
         const index = (inputs[position] as { index: number }).index
@@ -102,15 +117,23 @@ export class GroupService {
     const found = await this.#findWritable(context, id, ifMatch)
     if (!found.ok) return found
     const group = found.value
+    const before = snapshot(group)
     const expectedVersion = group.version
     applyChanges(group, changes)
-    return attempt(this.gateway.replace(group, expectedVersion, this.clock()))
+    const now = this.clock()
+    const change = { kind: 'replace' as const, model: group, expectedVersion, now }
+    const audit = auditEntry(context, group, 'update', difference(before, snapshot(group)), now)
+    return attempt(this.changes.apply(change, { create: [audit] }).then(() => group))
   }
 
   async delete(context: RequestContext, id: string, ifMatch?: number): Promise<ServiceResult<void>> {
     const found = await this.#findWritable(context, id, ifMatch)
     if (!found.ok) return found
-    return attempt(this.gateway.softDelete(found.value, found.value.version, this.clock()))
+    const group = found.value
+    const now = this.clock()
+    const audit = auditEntry(context, group, 'delete', { oldValues: snapshot(group), newValues: null }, now)
+    const change = { kind: 'softDelete' as const, model: group, expectedVersion: group.version, now }
+    return attempt(this.changes.apply(change, { create: [audit] }))
   }
 
   /** The caller's own groups of one type, by name. */

@@ -7,6 +7,9 @@ export interface RequestContext {
   userId: string
   roles: readonly Role[]
   correlationId: string
+  /** Where the request came from, for the audit log. */
+  ipAddress?: string | undefined
+  userAgent?: string | undefined
 }
 
 export function isTenantAdmin(context: RequestContext): boolean {

@@ -1,27 +1,40 @@
 // Faults injected at the SDK middleware level against real DynamoDB Local: every item is written
-// exactly once, and what cannot be written is reported, never dropped or duplicated.
+// exactly once (with its audit entry), and what cannot be written is reported, never dropped.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { QueryCommand } from '@aws-sdk/lib-dynamodb'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { TOKENS } from '../../src/container.js'
+import type { TableGateway } from '../../src/db/table-gateway.js'
+import { Group, initialise } from '../../src/models/index.js'
 import type { Metrics } from '../../src/observability/metrics.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
-import { failAttempts, leaveUnprocessed, throttling, timeout } from '../helpers/faults.js'
+import {
+  cancelledByThrottling,
+  failAttempts,
+  leaveUnprocessed,
+  throttling,
+  timeout,
+} from '../helpers/faults.js'
 
 const groupBodies = (count: number, prefix: string) =>
   Array.from({ length: count }, (_, i) => ({ name: `${prefix} ${i}`, groupType: 'team' }))
 
-/** Every group of the tenant, read straight from the table (gsi3 holds one entry per live group). */
-async function storedGroups({ document, tableName }: TestApp, tenantId: string) {
+async function queryAll(
+  { document, tableName }: TestApp,
+  index: string | undefined,
+  pkName: string,
+  pk: string,
+) {
   const items: Record<string, unknown>[] = []
   let ExclusiveStartKey: Record<string, unknown> | undefined
   do {
     const page = await document.send(
       new QueryCommand({
         TableName: tableName,
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3_pk = :pk',
-        ExpressionAttributeValues: { ':pk': `tenant#${tenantId}#group` },
+        ...(index ? { IndexName: index } : {}),
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': pkName },
+        ExpressionAttributeValues: { ':pk': pk },
         ExclusiveStartKey,
       }),
     )
@@ -31,17 +44,38 @@ async function storedGroups({ document, tableName }: TestApp, tenantId: string) 
   return items
 }
 
+/** Every live group of the tenant, straight from the table (gsi3 holds one entry per live group). */
+const storedGroups = (app: TestApp, tenantId: string) =>
+  queryAll(app, 'gsi3', 'gsi3_pk', `tenant#${tenantId}#group`)
+/** The tenant's audit log, straight from the table. */
+const storedAudit = (app: TestApp, tenantId: string) =>
+  queryAll(app, 'gsi1', 'gsi1_pk', `tenant#${tenantId}#audit`)
+
 const clientOf = (app: TestApp) => app.container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)
 const metricsOf = (app: TestApp) => app.container.resolve<Metrics>(TOKENS.Metrics)
 
-t.test('batch import under throttling and partial UnprocessedItems writes every item once', async (t) => {
+/** Each group once, each with exactly one `create` audit entry, and nothing else. */
+async function assertWrittenOnce(t: Test, app: TestApp, ids: readonly string[]) {
+  const stored = await storedGroups(app, 'acme')
+  t.equal(stored.length, ids.length, 'exactly the acknowledged groups are stored')
+  t.same(new Set(stored.map((item) => item.id)), new Set(ids))
+  const audit = await storedAudit(app, 'acme')
+  t.equal(audit.length, ids.length, 'one audit entry per group')
+  t.same(new Set(audit.map((entry) => entry.entity_id)), new Set(ids))
+}
+
+t.test('batch import through throttled transactions writes every group and audit entry once', async (t) => {
   const app = await buildTestApp(t, { env: { DYNAMODB_MAX_ATTEMPTS: '4' } })
   const throttled = failAttempts(clientOf(app), {
-    operation: 'BatchWriteItem',
+    operation: 'TransactWriteItems',
     attempts: 3,
     error: throttling,
   })
-  const partial = leaveUnprocessed(clientOf(app), { keep: 10, calls: 12 })
+  const cancelled = failAttempts(clientOf(app), {
+    operation: 'TransactWriteItems',
+    attempts: 2,
+    error: cancelledByThrottling,
+  })
 
   const response = await app.as(
     'acme',
@@ -53,7 +87,6 @@ t.test('batch import under throttling and partial UnprocessedItems writes every 
   })
   t.equal(response.statusCode, 200)
   const outcomes = response.json().data as { index: number; id?: string; error?: unknown }[]
-  t.equal(outcomes.length, 260)
   t.same(
     outcomes.map((outcome) => outcome.index),
     Array.from({ length: 260 }, (_, i) => i),
@@ -63,31 +96,25 @@ t.test('batch import under throttling and partial UnprocessedItems writes every 
     'every item acknowledged',
   )
   t.equal(throttled.failed(), 3, 'the throttles happened')
-  t.equal(partial.cut(), 12, 'the partial batches happened')
-
-  const stored = await storedGroups(app, 'acme')
-  t.equal(stored.length, 260, 'exactly the acknowledged items are stored')
-  t.same(new Set(stored.map((item) => item.id)), new Set(outcomes.map((outcome) => outcome.id)))
-  t.equal(
-    await metricsOf(app)
-      .dynamodbThrottles.get()
-      .then((m) => m.values[0]?.value),
-    3,
+  t.equal(cancelled.failed(), 2, 'the cancelled transactions happened')
+  await assertWrittenOnce(
+    t,
+    app,
+    outcomes.map((outcome) => outcome.id as string),
   )
-  const unprocessed = await metricsOf(app).dynamodbUnprocessed.get()
-  t.ok((unprocessed.values[0]?.value ?? 0) > 0, 'unprocessed items are counted')
+  t.equal((await metricsOf(app).dynamodbThrottles.get()).values[0]?.value, 3, 'throttles are counted')
 })
 
-t.test('items still unprocessed after the retry bound are reported by index, not dropped', async (t) => {
-  const app = await buildTestApp(t, { env: { BATCH_MAX_ATTEMPTS: '3' } })
-  // Items named `stuck 1x` are never processed, however often they are sent.
-  leaveUnprocessed(clientOf(app), {
-    keep: 25,
-    calls: Number.POSITIVE_INFINITY,
-    hold: (item) => /^stuck 1\d$/.test(String(item.name)),
+t.test('items whose transaction keeps failing are reported by index, the rest written', async (t) => {
+  const app = await buildTestApp(t, { env: { BATCH_MAX_ATTEMPTS: '3', DYNAMODB_MAX_ATTEMPTS: '1' } })
+  // Any transaction holding a group named `stuck 1x` is throttled, however often it is sent.
+  failAttempts(clientOf(app), {
+    operation: 'TransactWriteItems',
+    attempts: Number.POSITIVE_INFINITY,
+    error: throttling,
+    when: (input) => /stuck 1\d"/.test(JSON.stringify(input)),
   })
-
-  const items = groupBodies(50, 'stuck')
+  const items: { name: string; groupType: string }[] = groupBodies(120, 'stuck')
   items.splice(7, 1, { name: '', groupType: 'team' })
   const response = await app.as(
     'acme',
@@ -102,48 +129,100 @@ t.test('items still unprocessed after the retry bound are reported by index, not
     invalid.map((outcome) => outcome.index),
     [7],
   )
-  t.equal(written.length + unavailable.length + invalid.length, 50, 'every item has an outcome')
-  t.same(
-    unavailable.map((outcome) => outcome.index),
-    Array.from({ length: 10 }, (_, i) => 10 + i),
-    'exactly the stuck items are reported',
+  t.equal(written.length + unavailable.length + invalid.length, 120, 'every item has an outcome')
+  const failedIndexes = new Set(unavailable.map((outcome) => outcome.index))
+  for (let i = 10; i < 20; i++) t.ok(failedIndexes.has(i), `stuck item ${i} is reported`)
+  t.ok(written.length >= 60, 'the other transactions were written')
+  await assertWrittenOnce(
+    t,
+    app,
+    written.map((outcome) => outcome.id as string),
   )
-
-  const stored = await storedGroups(app, 'acme')
-  t.same(new Set(stored.map((item) => item.id)), new Set(written.map((outcome) => outcome.id)))
 })
+
+t.test(
+  'batch writes retry throttling and partial UnprocessedItems; what never gets through is returned',
+  async (t) => {
+    const app = await buildTestApp(t, { env: { DYNAMODB_MAX_ATTEMPTS: '4', BATCH_MAX_ATTEMPTS: '4' } })
+    const gateway = app.container.resolve<TableGateway>(TOKENS.TableGateway)
+    const throttled = failAttempts(clientOf(app), {
+      operation: 'BatchWriteItem',
+      attempts: 3,
+      error: throttling,
+    })
+    const partial = leaveUnprocessed(clientOf(app), {
+      keep: 10,
+      calls: Number.POSITIVE_INFINITY,
+      hold: (item) => /^held \d$/.test(String(item.name)),
+    })
+    const groups = Array.from({ length: 130 }, (_, i) => {
+      const group = initialise(new Group(), new Date(), 1)
+      Object.assign(group, {
+        tenantId: 'acme',
+        userId: 'alice',
+        name: i < 10 ? `held ${i}` : `bulk ${i}`,
+        groupType: 'team',
+      })
+      return group
+    })
+    const failed = await gateway.createMany(groups)
+    t.same(
+      failed.map(({ model }) => model.name).sort(),
+      groups
+        .slice(0, 10)
+        .map((group) => group.name)
+        .sort(),
+    )
+    t.equal(throttled.failed(), 3)
+    t.ok(partial.cut() > 0)
+    const stored = await storedGroups(app, 'acme')
+    t.same(
+      new Set(stored.map((item) => item.id)),
+      new Set(groups.slice(10).map((group) => group.id)),
+      'all others written once',
+    )
+    t.ok(
+      ((await metricsOf(app).dynamodbUnprocessed.get()).values[0]?.value ?? 0) > 0,
+      'unprocessed items are counted',
+    )
+  },
+)
 
 t.test('a write whose response is lost is retried and applied once', async (t) => {
   const app = await buildTestApp(t, { env: { DYNAMODB_MAX_ATTEMPTS: '3' } })
   const alice = app.as('acme', 'alice')
+  const lose = () =>
+    failAttempts(clientOf(app), {
+      operation: 'TransactWriteItems',
+      attempts: 1,
+      error: timeout,
+      afterSend: true,
+    })
 
-  const lostPut = failAttempts(clientOf(app), {
-    operation: 'PutItem',
-    attempts: 1,
-    error: timeout,
-    afterSend: true,
-  })
+  const lostCreate = lose()
   const created = await alice({
     method: 'POST',
     url: '/v2/groups',
     payload: { name: 'Once', groupType: 'team' },
   })
-  t.equal(created.statusCode, 201, 'the retry finds its own item: success, not a conflict')
-  t.equal(lostPut.failed(), 1)
-  t.equal((await storedGroups(app, 'acme')).length, 1)
+  t.equal(created.statusCode, 201, 'the retry is recognised as the same transaction')
+  t.equal(lostCreate.failed(), 1)
   const id = created.json().data.id
+  await assertWrittenOnce(t, app, [id])
 
-  failAttempts(clientOf(app), { operation: 'PutItem', attempts: 1, error: timeout, afterSend: true })
+  lose()
   const updated = await alice({ method: 'PATCH', url: `/v2/groups/${id}`, payload: { name: 'Twice?' } })
   t.equal(updated.statusCode, 200)
   t.equal(updated.json().data.version, 2)
   const read = await alice({ method: 'GET', url: `/v2/groups/${id}` })
   t.match(read.json().data, { name: 'Twice?', version: 2 }, 'one update, one version')
 
-  failAttempts(clientOf(app), { operation: 'UpdateItem', attempts: 1, error: timeout, afterSend: true })
+  lose()
   const deleted = await alice({ method: 'DELETE', url: `/v2/groups/${id}` })
   t.equal(deleted.statusCode, 204)
   t.equal((await storedGroups(app, 'acme')).length, 0)
+  const audit = await storedAudit(app, 'acme')
+  t.same(audit.map((entry) => entry.action).sort(), ['create', 'delete', 'update'], 'one entry per change')
 })
 
 t.test('throttling that outlasts the retries answers 503 with Retry-After, never 500', async (t) => {
@@ -164,4 +243,13 @@ t.test('throttling that outlasts the retries answers 503 with Retry-After, never
   const retried = await alice({ method: 'GET', url: '/v2/groups' })
   t.equal(retried.statusCode, 200, 'one throttle is absorbed by the SDK retry')
   t.equal(retried.json().data[0].id, created.json().data.id)
+
+  failAttempts(clientOf(app), { operation: 'TransactWriteItems', attempts: 2, error: throttling })
+  const refused = await alice({
+    method: 'POST',
+    url: '/v2/groups',
+    payload: { name: 'Later', groupType: 'team' },
+  })
+  t.equal(refused.statusCode, 503)
+  t.equal((await storedGroups(app, 'acme')).length, 1, 'nothing half-written')
 })

@@ -546,7 +546,8 @@ t.test('calls record their consumed capacity and duration', async (t) => {
   // DynamoDB Local (1.25) returns ConsumedCapacity when asked, so the counter has real samples.
   const capacity = (operation: string) =>
     sample(app.metrics, 'dynamodb_consumed_capacity_units_total', { table, operation })
-  t.ok((await capacity('PutItem')) > 0, 'PutItem consumed capacity is counted')
+  // A create is a transaction: the group and its audit entry.
+  t.ok((await capacity('TransactWriteItems')) > 0, 'TransactWriteItems consumed capacity is counted')
   t.ok((await capacity('Query')) > 0, 'Query consumed capacity is counted')
   t.equal(await capacity('GetItem'), 0, 'no GetItem yet')
 

@@ -8,6 +8,10 @@ export function sdkError(name: string, status = 400): Error {
 
 export const throttling = () => sdkError('ThrottlingException')
 export const timeout = () => sdkError('TimeoutError', 0)
+export const cancelledByThrottling = () =>
+  Object.assign(sdkError('TransactionCanceledException'), {
+    CancellationReasons: [{ Code: 'ThrottlingError' }, { Code: 'None' }],
+  })
 
 export interface AttemptFault {
   /** e.g. 'PutItem' */
@@ -17,6 +21,8 @@ export interface AttemptFault {
   error: () => Error
   /** Fail after DynamoDB has applied the request: the response is lost, the write is not. */
   afterSend?: boolean
+  /** Only attempts whose (wire-format) input this accepts. */
+  when?: (input: unknown) => boolean
 }
 
 /** Fails single attempts, inside the SDK's retry loop, so the SDK's own retries are exercised. */
@@ -24,6 +30,7 @@ export function failAttempts(client: DynamoDBClient, fault: AttemptFault): { fai
   let failed = 0
   const middleware: FinalizeRequestMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
     if (context.commandName !== `${fault.operation}Command` || failed >= fault.attempts) return next(args)
+    if (fault.when && !fault.when(args.input)) return next(args)
     failed++
     if (fault.afterSend) await next(args)
     throw fault.error()

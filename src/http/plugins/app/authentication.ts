@@ -54,7 +54,11 @@ async function authentication(app: FastifyInstance) {
     } catch {
       throw unauthorized('a valid bearer token is required')
     }
-    request.auth = contextFromClaims(claims, request.id)
+    request.auth = {
+      ...contextFromClaims(claims, request.id),
+      ipAddress: request.ip,
+      userAgent: request.headers['user-agent'],
+    }
   })
 }
 

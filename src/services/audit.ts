@@ -1,0 +1,65 @@
+// Audit entries for changes: who changed what, when, from where, and the values before and after,
+// with encrypted fields masked so the log never holds what the table keeps encrypted.
+import {
+  type AuditAction,
+  AuditEntry,
+  initialise,
+  layoutOf,
+  type Model,
+  type ModelClass,
+  type TenantModel,
+} from '../models/index.js'
+import type { RequestContext } from './request-context.js'
+
+export const MASK = '***'
+const MAX_USER_AGENT = 512
+
+/** The entity's fields as the audit log shows them. */
+export function snapshot(model: TenantModel): Record<string, unknown> {
+  const modelClass = model.constructor as ModelClass<Model>
+  const encrypted = new Set(modelClass.encryptedFields ?? [])
+  const derived = new Set(modelClass.derivedFields ?? [])
+  const values: Record<string, unknown> = {}
+  for (const field of layoutOf(modelClass).fields) {
+    if (derived.has(field) || field === 'deletedUtc') continue
+    const value = (model as unknown as Record<string, unknown>)[field]
+    values[field] =
+      encrypted.has(field) && value !== null && value !== undefined ? MASK : structuredClone(value)
+  }
+  return values
+}
+
+/** Only the fields that differ, before and after (bookkeeping fields left out). */
+export function difference(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const oldValues: Record<string, unknown> = {}
+  const newValues: Record<string, unknown> = {}
+  for (const field of Object.keys(after)) {
+    if (field === 'version' || field === 'updatedUtc') continue
+    if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) {
+      oldValues[field] = before[field]
+      newValues[field] = after[field]
+    }
+  }
+  return { oldValues, newValues }
+}
+
+export function auditEntry(
+  context: RequestContext,
+  entity: TenantModel,
+  action: AuditAction,
+  values: { oldValues: Record<string, unknown> | null; newValues: Record<string, unknown> | null },
+  now: Date,
+): AuditEntry {
+  const entry = initialise(new AuditEntry(), now, AuditEntry.modelVersion)
+  entry.tenantId = entity.tenantId
+  entry.userId = context.userId
+  entry.entityType = layoutOf(entity.constructor as ModelClass<Model>).modelName
+  entry.entityId = entity.id
+  entry.action = action
+  entry.timestamp = now.toISOString()
+  entry.oldValues = values.oldValues
+  entry.newValues = values.newValues
+  entry.ipAddress = context.ipAddress ?? null
+  entry.userAgent = context.userAgent?.slice(0, MAX_USER_AGENT) ?? null
+  return entry
+}
