@@ -1,6 +1,7 @@
 // Pure parameter builders: what each call sends, built without I/O so they are unit-tested and
 // benchmarked on their own. The gateway only adds send(), caching and error mapping.
 import type {
+  DeleteCommandInput,
   GetCommandInput,
   PutCommandInput,
   QueryCommandInput,
@@ -114,6 +115,33 @@ export function queryParams(tableName: string, spec: QuerySpec): QueryCommandInp
     FilterExpression: filterExpression,
     ...(projection ? { ProjectionExpression: projection } : {}),
     ScanIndexForward: spec.ascending ?? true,
+    ...attributes.toParams(),
+  }
+}
+
+/** A put that happens only while `condition` holds for the stored item (absent attributes fail `eq`). */
+export function conditionalPutParams(tableName: string, item: Item, condition: Filter): PutCommandInput {
+  const attributes = new ExpressionAttributes()
+  return {
+    TableName: tableName,
+    Item: item,
+    ConditionExpression: compileFilter(condition, attributes),
+    ...attributes.toParams(),
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  }
+}
+
+/** A delete that happens only while `condition` holds for the stored item. */
+export function conditionalDeleteParams(
+  tableName: string,
+  key: PrimaryKey,
+  condition: Filter,
+): DeleteCommandInput {
+  const attributes = new ExpressionAttributes()
+  return {
+    TableName: tableName,
+    Key: key,
+    ConditionExpression: compileFilter(condition, attributes),
     ...attributes.toParams(),
   }
 }

@@ -1,6 +1,7 @@
 // The only code that talks to DynamoDB. Every call is scoped to one tenant: a key that does not
 // start with `tenant#<tenantId>#` is refused before it reaches the table.
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -23,9 +24,11 @@ import {
 import { type BatchOptions, batchGet, batchWrite, type FailedWrite, type WriteRequest } from './batch.js'
 import { type CursorCodec, invalidCursor, type LastEvaluatedKey } from './cursor.js'
 import { assertKnownFields, normaliseProjection } from './fields.js'
-import { fieldsOf } from './filter.js'
+import { type Filter, fieldsOf } from './filter.js'
 import type { ItemCache } from './item-cache.js'
 import {
+  conditionalDeleteParams,
+  conditionalPutParams,
   getItemParams,
   type PrimaryKey,
   putNewItemParams,
@@ -94,6 +97,41 @@ export class TableGateway {
     if (!item || item.deleted_utc !== undefined || item.model_name !== layoutOf(modelClass).modelName)
       return undefined
     return fromItem(modelClass, item)
+  }
+
+  /**
+   * Writes the model only while `condition` holds for the stored item. Resolves undefined when it
+   * was written, or with the stored item (as a model) that failed the condition.
+   */
+  async putIf<M extends TenantModel>(model: M, condition: Filter): Promise<M | undefined> {
+    const item = this.#ownItem(model)
+    try {
+      await this.#invalidatingAround(model.tenantId, [primaryKeyOf(model)], () =>
+        send(() => this.document.send(new PutCommand(conditionalPutParams(this.tableName, item, condition)))),
+      )
+      return undefined
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error
+      const old = await this.#itemAtFailure(model, error)
+      return old ? fromItem(model.constructor as ModelClass<M>, old) : undefined
+    }
+  }
+
+  /** Deletes the model's item only while `condition` holds; resolves whether it did. */
+  async deleteIf<M extends TenantModel>(model: M, condition: Filter): Promise<boolean> {
+    const key = primaryKeyOf(model)
+    assertTenantKey(key.pk, model.tenantId)
+    try {
+      await this.#invalidatingAround(model.tenantId, [key], () =>
+        send(() =>
+          this.document.send(new DeleteCommand(conditionalDeleteParams(this.tableName, key, condition))),
+        ),
+      )
+      return true
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false
+      throw error
+    }
   }
 
   /** Writes a new item; CONFLICT if one already has its key. */

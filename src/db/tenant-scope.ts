@@ -11,7 +11,14 @@ export class TenantScopeError extends Error {
   override name = 'TenantScopeError'
 }
 
+/** Stands for "no tenant": platform-level reads of platform data (the list of tenants). */
+export const PLATFORM_SCOPE = '#platform' // not a valid tenant id, so no tenant can pose as it
+
 export function assertTenantKey(partitionKey: string, tenantId: string): void {
+  if (tenantId === PLATFORM_SCOPE) {
+    if (!PLATFORM_KEYS.has(partitionKey)) throw new TenantScopeError(`not a platform key: ${partitionKey}`)
+    return
+  }
   if (!partitionKey.startsWith(tenantKeyPrefix(tenantId))) {
     throw new TenantScopeError(`refusing a key outside tenant ${tenantId}: ${partitionKey}`)
   }

@@ -16,6 +16,7 @@ export class IdempotencyRecord extends TenantModel {
     'userId',
     'keyHash',
     'requestHash',
+    'owner',
     'status',
     'lockExpiresAt',
     'responseStatus',
@@ -33,6 +34,8 @@ export class IdempotencyRecord extends TenantModel {
 
   keyHash = ''
   requestHash = ''
+  /** Who holds the lock: only they may complete or release it. */
+  owner = ''
   status: IdempotencyStatus = 'in_progress'
   /** Unix milliseconds. */
   lockExpiresAt = 0

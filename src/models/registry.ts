@@ -3,7 +3,7 @@ import { Group } from './group.js'
 import { IdempotencyRecord } from './idempotency-record.js'
 import type { Model, ModelClass } from './model.js'
 import { Tenant } from './tenant.js'
-import { User } from './user.js'
+import { User, UserEmailClaim } from './user.js'
 
 /** Every model stored in the table; the table definition is generated from these. */
 export const MODELS = [

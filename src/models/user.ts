@@ -31,7 +31,17 @@ export class User extends TenantModel {
   roles: string[] = []
 }
 
-/** Claims an email (by blind index) for one user: written in the same transaction as the user. */
-export function emailClaimKey(tenantId: string, emailIndex: string): { pk: string; sk: string } {
-  return { pk: tenantKey(tenantId, ['user_email', emailIndex]), sk: buildKey(['user_email', '']) }
+/** The claim on one email (by blind index) within a tenant: its key exists at most once. */
+export class UserEmailClaim extends TenantModel {
+  static readonly modelVersion = 1
+  static readonly fields = ['tenantId', 'userId', 'emailIndex'] as const
+
+  static readonly indexes = {
+    primary: {
+      pk: (claim) => tenantKey(claim.tenantId, ['user_email', claim.emailIndex]),
+      sk: () => buildKey(['user_email', '']),
+    },
+  } satisfies IndexDefinitions<UserEmailClaim>
+
+  emailIndex = ''
 }

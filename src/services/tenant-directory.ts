@@ -1,0 +1,42 @@
+// The status and tier of each tenant, read on every request (suspension, rate limits), so held
+// in memory for a short time. A tenant without a record is active on the default tier.
+import type { TableGateway } from '../db/table-gateway.js'
+import { keyOf, Tenant, type TenantStatus, type Tier } from '../models/index.js'
+
+export interface TenantStanding {
+  status: TenantStatus
+  tier: Tier
+}
+
+const DEFAULT_STANDING: TenantStanding = Object.freeze({ status: 'active', tier: 'standard' })
+const MAX_ENTRIES = 10_000
+
+export class TenantDirectory {
+  readonly #entries = new Map<string, { standing: Promise<TenantStanding>; expiresAt: number }>()
+
+  constructor(
+    private readonly gateway: TableGateway,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  standingOf(tenantId: string): Promise<TenantStanding> {
+    const cached = this.#entries.get(tenantId)
+    if (cached && cached.expiresAt > this.now()) return cached.standing
+    const standing = this.#read(tenantId)
+    this.#entries.set(tenantId, { standing, expiresAt: this.now() + this.ttlMs })
+    // A failed read is not remembered: the next request tries again.
+    standing.catch(() => this.#entries.delete(tenantId))
+    if (this.#entries.size > MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string)
+    return standing
+  }
+
+  forget(tenantId: string): void {
+    this.#entries.delete(tenantId)
+  }
+
+  async #read(tenantId: string): Promise<TenantStanding> {
+    const tenant = await this.gateway.get(Tenant, tenantId, keyOf(Tenant, 'primary', { tenantId }))
+    return tenant ? { status: tenant.status, tier: tenant.tier } : DEFAULT_STANDING
+  }
+}
