@@ -36,6 +36,8 @@ export function createDynamoDbClient(config: ClientSettings): DynamoDBClient {
       httpsAgent: new https.Agent(agentOptions),
       connectionTimeout: config.connectTimeoutMs,
       requestTimeout: config.requestTimeoutMs,
+      // Without this the SDK only warns; a request past its timeout must fail (and be retried).
+      throwOnRequestTimeout: true,
     }),
   })
 }

@@ -35,7 +35,10 @@ export function assertTenantItem(item: Record<string, unknown>, tenantId: string
 
 /** The same for a transaction action; an update may not write another tenant's key into an item. */
 export function assertTenantAction(action: TransactionAction, tenantId: string): void {
-  if (action.Put) return assertTenantItem(action.Put.Item ?? {}, tenantId)
+  if (action.Put) {
+    assertTenantItem(action.Put.Item ?? {}, tenantId)
+    return
+  }
   const operation = action.Update ?? action.Delete ?? action.ConditionCheck
   assertTenantKey(String(operation?.Key?.pk ?? ''), tenantId)
   for (const value of Object.values(action.Update?.ExpressionAttributeValues ?? {})) {

@@ -10,6 +10,7 @@ export const MODELS = [
   Group,
   Tenant,
   User,
+  UserEmailClaim,
   AuditEntry,
   IdempotencyRecord,
 ] as unknown as readonly ModelClass<Model>[]
