@@ -49,10 +49,13 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
       '-jar',
       join(emulatorDir, 'DynamoDBLocal.jar'),
       ...storage,
+      // No telemetry: this machine may not reach the internet, and nothing should be sent anyway.
+      '-disableTelemetry',
       '-port',
       String(port),
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // It writes a metadata file into its working folder; keep that out of the project tree.
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: emulatorDir },
   )
   const killOnExit = () => child.kill('SIGKILL')
   process.once('exit', killOnExit)

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { DataKey, DataKeyProvider } from '../../src/security/data-key-provider.js'
 import {
-  DecryptionError,
   type DataKeyReuse,
+  DecryptionError,
   FieldCipher,
   type FieldContext,
 } from '../../src/security/field-cipher.js'
 import { LocalKeyProvider, parseMasterKeys } from '../../src/security/local-key-provider.js'
-
-type Test = Parameters<Parameters<typeof t.test>[1]>[0]
 
 const REUSE: DataKeyReuse = { maxUses: 1000, maxAgeMs: 60_000, maxCachedKeys: 100 }
 
@@ -167,7 +165,11 @@ t.test('a tampered ciphertext is refused', async (t) => {
 t.test('a tampered key id is refused even once its data key is cached', async (t) => {
   const cipher = new FieldCipher(providerWith({ k1: randomBytes(32) }, 'k1'), REUSE)
   const ciphertext = await cipher.encrypt('alice@example.com', CONTEXT)
-  t.equal(await cipher.decrypt(ciphertext, CONTEXT), 'alice@example.com', 'the original decrypts (and is cached)')
+  t.equal(
+    await cipher.decrypt(ciphertext, CONTEXT),
+    'alice@example.com',
+    'the original decrypts (and is cached)',
+  )
 
   const tampered = flipCharacter(ciphertext, 1, 0)
   t.not(keyIdOf(tampered), keyIdOf(ciphertext), 'the key id is changed')
@@ -264,13 +266,21 @@ t.test('data key reuse', async (t) => {
     t.equal(provider.generateCalls, 3, '25 parallel encryptions with maxUses 10 use 3 data keys')
     const uses = new Map<string, number>()
     for (const key of ciphertexts.map(wrappedKeyOf)) uses.set(key, (uses.get(key) ?? 0) + 1)
-    t.strictSame([...uses.values()].sort((a, b) => a - b), [5, 10, 10], 'no key encrypts more than 10')
+    t.strictSame(
+      [...uses.values()].sort((a, b) => a - b),
+      [5, 10, 10],
+      'no key encrypts more than 10',
+    )
   })
 
   t.test('a failure to generate a data key is not cached', async (t) => {
     const { provider, cipher } = counting()
     provider.failNextGenerate = true
-    await t.rejects(cipher.encrypt('a', CONTEXT), { message: 'key service unavailable' }, 'that encrypt rejects')
+    await t.rejects(
+      cipher.encrypt('a', CONTEXT),
+      { message: 'key service unavailable' },
+      'that encrypt rejects',
+    )
     const ciphertext = await cipher.encrypt('b', CONTEXT)
     t.equal(provider.generateCalls, 2, 'the next encrypt asks for a new data key')
     t.equal(await cipher.decrypt(ciphertext, CONTEXT), 'b', 'and its value decrypts')
