@@ -41,7 +41,7 @@ interface CurrentKey {
 
 export class FieldCipher {
   #current: Promise<CurrentKey> | undefined
-  readonly #unwrapped = new Map<string, Buffer>()
+  readonly #unwrapped = new Map<string, Promise<Buffer>>()
 
   constructor(
     private readonly provider: DataKeyProvider,
@@ -125,16 +125,24 @@ export class FieldCipher {
     return generated
   }
 
-  async #unwrap(keyId: string, encodedWrapped: string): Promise<Buffer> {
-    const cached = this.#unwrapped.get(encodedWrapped)
-    if (cached) return cached
-    let key: Buffer
-    try {
-      key = await this.provider.unwrapDataKey(keyId, Buffer.from(encodedWrapped, 'base64url'))
-    } catch (error) {
-      throw new DecryptionError('the data key could not be unwrapped', { cause: error })
+  /**
+   * Unwrapped data keys, kept by key id and wrapped key together (a ciphertext naming another key
+   * id must not reuse a key unwrapped for the first); concurrent readers share one unwrap.
+   */
+  #unwrap(keyId: string, encodedWrapped: string): Promise<Buffer> {
+    const cacheKey = `${keyId}\u0000${encodedWrapped}`
+    let key = this.#unwrapped.get(cacheKey)
+    if (key) {
+      this.#unwrapped.delete(cacheKey)
+    } else {
+      key = this.provider
+        .unwrapDataKey(keyId, Buffer.from(encodedWrapped, 'base64url'))
+        .catch((error: unknown) => {
+          this.#unwrapped.delete(cacheKey)
+          throw new DecryptionError('the data key could not be unwrapped', { cause: error })
+        })
     }
-    this.#unwrapped.set(encodedWrapped, key)
+    this.#unwrapped.set(cacheKey, key)
     if (this.#unwrapped.size > this.reuse.maxCachedKeys) {
       this.#unwrapped.delete(this.#unwrapped.keys().next().value as string)
     }
