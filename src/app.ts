@@ -3,6 +3,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { DestinationStream } from 'pino'
 import type { DependencyContainer } from 'tsyringe'
 import type { Config } from './config/config.js'
 import { TOKENS } from './container.js'
@@ -11,6 +12,7 @@ import authentication from './http/plugins/app/authentication.js'
 import correlationId, { correlationIdOf } from './http/plugins/app/correlation-id.js'
 import errorHandler from './http/plugins/app/error-handler.js'
 import httpMetrics from './http/plugins/app/metrics.js'
+import requestLogging from './http/plugins/app/request-logging.js'
 import cors from './http/plugins/external/cors.js'
 import jwt from './http/plugins/external/jwt.js'
 import { groupRoutes } from './http/routes/groups/index.js'
@@ -21,8 +23,10 @@ import type { Metrics } from './observability/metrics.js'
 import type { GroupService } from './services/group-service.js'
 
 export interface BuildAppOptions {
-  /** Overrides of Fastify's own options (tests pass `logger: false`). */
+  /** Overrides of Fastify's own options (server.ts passes its timeouts). */
   fastify?: FastifyServerOptions
+  /** Where log lines go instead of stdout (tests capture them). */
+  logStream?: DestinationStream
 }
 
 export async function buildApp(
@@ -31,9 +35,10 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const config = container.resolve<Config>(TOKENS.Config)
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, options.logStream),
     genReqId: correlationIdOf,
-    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
+    // request-logging writes one line per request instead, with the route template and the caller.
+    logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     ...options.fastify,
   })
@@ -46,6 +51,7 @@ export async function buildApp(
   await app.register(cors, { cors: config.cors })
   await app.register(jwt, { jwt: config.jwt })
   await app.register(authentication)
+  await app.register(requestLogging)
   await app.register(httpMetrics, { metrics: container.resolve<Metrics>(TOKENS.Metrics) })
 
   const client = container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)
