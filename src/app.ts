@@ -11,13 +11,17 @@ import apiVersion from './http/plugins/app/api-version.js'
 import authentication from './http/plugins/app/authentication.js'
 import correlationId, { correlationIdOf } from './http/plugins/app/correlation-id.js'
 import errorHandler from './http/plugins/app/error-handler.js'
+import lifecycle from './http/plugins/app/lifecycle.js'
 import httpMetrics from './http/plugins/app/metrics.js'
 import requestLogging from './http/plugins/app/request-logging.js'
 import cors from './http/plugins/external/cors.js'
 import jwt from './http/plugins/external/jwt.js'
+import loadShedding from './http/plugins/external/under-pressure.js'
 import { groupRoutes } from './http/routes/groups/index.js'
 import { healthRoutes } from './http/routes/health/index.js'
-import { checkTable } from './observability/health.js'
+import { readProbeCheck, tableStatusCheck } from './observability/dynamodb-health.js'
+import { eventLoopCheck } from './observability/event-loop-health.js'
+import { HealthMonitor } from './observability/health-monitor.js'
 import { loggerOptions } from './observability/logger.js'
 import type { Metrics } from './observability/metrics.js'
 import type { GroupService } from './services/group-service.js'
@@ -40,6 +44,9 @@ export async function buildApp(
     // request-logging writes one line per request instead, with the route template and the caller.
     logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
+    // Requests reaching a closing server are still answered (lifecycle closes their connection);
+    // Fastify's own 503 would not be in the error envelope.
+    return503OnClosing: false,
     ...options.fastify,
   })
   app.setValidatorCompiler(validatorCompiler)
@@ -48,6 +55,8 @@ export async function buildApp(
   await app.register(errorHandler)
   await app.register(correlationId)
   await app.register(apiVersion)
+  await app.register(lifecycle)
+  await app.register(loadShedding, { loadShedding: config.loadShedding })
   await app.register(cors, { cors: config.cors })
   await app.register(jwt, { jwt: config.jwt })
   await app.register(authentication)
@@ -56,9 +65,20 @@ export async function buildApp(
 
   const client = container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)
   app.addHook('onClose', async () => client.destroy())
-  await app.register(healthRoutes, {
-    checks: async () => [await checkTable(client, config.dynamodb.tableName)],
-  })
+  const { tableName } = config.dynamodb
+  const health = new HealthMonitor(
+    [
+      tableStatusCheck(client, tableName),
+      readProbeCheck(client, tableName),
+      eventLoopCheck(() => app.memoryUsage().eventLoopDelay, config.health.maxEventLoopDelayMs),
+    ],
+    {
+      timeoutMs: config.health.probeTimeoutMs,
+      degradedAfterMs: config.health.degradedAfterMs,
+      cacheTtlMs: config.health.cacheTtlMs,
+    },
+  )
+  await app.register(healthRoutes, { monitor: health })
   await app.register(groupRoutes, {
     prefix: '/v2',
     groups: container.resolve<GroupService>(TOKENS.GroupService),
