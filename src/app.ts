@@ -1,7 +1,9 @@
 // The whole app as a plugin tree, built from a DI container. Tests build it and use inject();
 // server.ts owns the process around it.
+
+import type { Server } from 'node:http'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, LogController } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { DestinationStream } from 'pino'
 import type { DependencyContainer } from 'tsyringe'
@@ -28,7 +30,7 @@ import type { GroupService } from './services/group-service.js'
 
 export interface BuildAppOptions {
   /** Overrides of Fastify's own options (server.ts passes its timeouts). */
-  fastify?: FastifyServerOptions
+  fastify?: FastifyHttpOptions<Server>
   /** Where log lines go instead of stdout (tests capture them). */
   logStream?: DestinationStream
 }
