@@ -11,7 +11,7 @@ export interface SlowProxy {
   close(): Promise<void>
 }
 
-export async function startSlowProxy(upstream: string, delayMs: number): Promise<SlowProxy> {
+export async function startSlowProxy(upstream: string, delayMs: number, port = 0): Promise<SlowProxy> {
   const target = new URL(upstream)
   const proxy: SlowProxy = { endpoint: '', calls: [], delayMs, close: async () => {} }
   const server = createServer((incoming, outgoing) => {
@@ -39,7 +39,7 @@ export async function startSlowProxy(upstream: string, delayMs: number): Promise
       }, proxy.delayMs)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   proxy.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   proxy.close = () =>
     new Promise((resolve) => {
