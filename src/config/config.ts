@@ -104,6 +104,9 @@ const envSchema = z
     }
   })
 
+/** Every variable the configuration reads; deployment checks refuse names outside this list. */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(envSchema.shape)
+
 export type Environment = Record<string, string | undefined>
 
 export interface Config {
