@@ -27,6 +27,10 @@ async function startServer(t: Test, env: Record<string, string>): Promise<Server
     DYNAMODB_ENDPOINT: endpoint,
     APP_TABLE_NAME: tableName,
     JWT_SECRET: TEST_JWT_SECRET,
+    // This load is meant to be served: with the whole suite running beside it, the machine may be
+    // busy enough for load shedding to answer 503, which is tested on its own elsewhere.
+    LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+    LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
     ...env,
   })
   t.teardown(() => {

@@ -42,7 +42,7 @@ const operationsVariables = {
   HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1_000).default(65_000),
   HTTP_REQUEST_TIMEOUT_MS: integer(0).default(120_000),
   LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: integer(0).default(1_000),
-  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: fraction.default(0.98),
+  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: fraction.default(0),
   LOAD_SHED_MAX_HEAP_USED_BYTES: integer(0).default(0),
   LOAD_SHED_MAX_RSS_BYTES: integer(0).default(0),
   LOAD_SHED_RETRY_AFTER_SECONDS: integer(1, 3_600).default(5),

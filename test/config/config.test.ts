@@ -46,7 +46,7 @@ t.test('defaults for an empty environment', async (t) => {
     http: { keepAliveTimeoutMs: 65_000, headersTimeoutMs: 66_000, requestTimeoutMs: 120_000 },
     loadShedding: {
       maxEventLoopDelayMs: 1_000,
-      maxEventLoopUtilization: 0.98,
+      maxEventLoopUtilization: 0,
       maxHeapUsedBytes: 0,
       maxRssBytes: 0,
       retryAfterSeconds: 5,

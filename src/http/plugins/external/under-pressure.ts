@@ -18,6 +18,8 @@ async function loadShedding(app: FastifyInstance, { loadShedding: limits }: Load
   await app.register(underPressure, {
     maxEventLoopDelay: limits.maxEventLoopDelayMs,
     maxEventLoopUtilization: limits.maxEventLoopUtilization,
+    // Utilisation over the last sample, not since start-up, which would hardly ever move.
+    eventLoopUtilizationMode: 'interval',
     maxHeapUsedBytes: limits.maxHeapUsedBytes,
     maxRssBytes: limits.maxRssBytes,
     retryAfter: limits.retryAfterSeconds,
