@@ -241,11 +241,29 @@ class Leaky extends TenantModel {
   } satisfies IndexDefinitions<Leaky>
 }
 
+class PlatformListed extends TenantModel {
+  static readonly modelVersion = 1
+  static readonly fields = [] as const
+  static readonly indexes = {
+    primary: { pk: (m) => `tenant#${m.tenantId}#listed`, sk: () => 'listed' },
+    gsi1: { pk: () => 'platform#listed', sk: (m) => `listed#${m.id}` },
+  } satisfies IndexDefinitions<PlatformListed>
+}
+
+t.test('platform data (platform#…) is allowed outside every tenant', async (t) => {
+  const problems: string[] = []
+  checkTenantKeys(problems, [PlatformListed as unknown as ModelClass])
+  t.strictSame(problems, [])
+})
+
 t.test('an index partition key outside the tenant prefix is found', async (t) => {
   const problems: string[] = []
   checkTenantKeys(problems, [Leaky as unknown as ModelClass])
   t.equal(problems.length, 1)
-  t.match(problems[0], /Leaky\.gsi1 \(gsi1_pk\) does not start with tenant#: leaky#all/)
+  t.match(
+    problems[0],
+    /Leaky\.gsi1 \(gsi1_pk\) starts with neither tenant#<tenantId># nor platform#: leaky#all/,
+  )
   const registered: string[] = []
   checkTenantKeys(registered)
   t.strictSame(registered, [], 'the registered models are fine')
