@@ -1,13 +1,20 @@
-// The process: reads the configuration, builds the app, listens, and closes cleanly on a signal.
-// It never starts DynamoDB Local or creates tables; scripts/start.ts does that for development.
+// The process: reads the configuration, builds the app, listens, and shuts down cleanly on a
+// signal. It never starts DynamoDB Local or creates tables; scripts/start.ts does that.
+//
+// Shutdown (SIGTERM from ECS, or Ctrl-C), all within SHUTDOWN_TIMEOUT_MS:
+//   1. readiness answers 503 and every response closes its connection (lifecycle plugin)
+//   2. SHUTDOWN_DRAIN_DELAY_MS passes (0 by default: ECS deregisters the task before SIGTERM)
+//   3. the listener closes (new connections are refused), idle keep-alive sockets are closed,
+//      and requests in flight finish
+//   4. the DynamoDB client is released and the process exits 0 — or 1 if the budget ran out
+
+import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { type Config, ConfigError, configFromProcess } from './config/config.js'
 import { buildContainer } from './container.js'
-
-const SHUTDOWN_GRACE_MS = 10_000
 
 export interface RunningServer {
   app: FastifyInstance
@@ -19,13 +26,41 @@ export async function startServer(
   config: Readonly<Config>,
   onClosed: () => Promise<void> = async () => {},
 ): Promise<RunningServer> {
-  const app = await buildApp(buildContainer(config))
-  closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'closing after an unexpected error')
-    else app.log.info({ signal }, 'closing')
-    await app.close()
-    await onClosed()
+  const app = await buildApp(buildContainer(config), {
+    fastify: {
+      // Above the ALB's 60 s idle timeout: the balancer, not us, closes idle connections, so it
+      // never sends a request on a socket we are closing (which it would answer with a 502).
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      http: {
+        headersTimeout: config.http.headersTimeoutMs,
+        requestTimeout: config.http.requestTimeoutMs,
+        // Node looks for expired requests every 30 s by default, which would stretch the timeouts.
+        connectionsCheckingInterval: 1_000,
+      },
+    },
   })
+
+  closeWithGrace(
+    {
+      delay: config.shutdown.timeoutMs,
+      logger: { error: (message: unknown) => app.log.error({ detail: String(message) }, 'shutdown') },
+      onTimeout: (delay) => {
+        app.log.error({ timeoutMs: delay }, 'shutdown budget spent; closing the remaining connections')
+        app.server.closeAllConnections()
+      },
+    },
+    async ({ signal, err }) => {
+      const started = performance.now()
+      if (err) app.log.error({ err }, 'shutting down after an unexpected error')
+      else app.log.info({ signal }, 'shutting down')
+      app.startDraining()
+      await sleep(config.shutdown.drainDelayMs)
+      await app.close()
+      app.log.info({ durationMs: Math.round(performance.now() - started) }, 'shut down')
+      await onClosed()
+    },
+  )
   const address = await app.listen({ host: config.host, port: config.port })
   return { app, address }
 }

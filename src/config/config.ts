@@ -23,6 +23,31 @@ const commaList = z.string().transform((value) =>
     .filter(Boolean),
 )
 
+/** A fraction from 0 to 1 written as a plain decimal (`0.9`). */
+const fraction = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a decimal number')
+  .transform(Number)
+  .pipe(z.number().min(0).max(1))
+
+// Operations (issue 5): health probes, graceful shutdown, HTTP server timeouts and load shedding.
+// Durations are milliseconds; a load-shedding threshold of 0 turns that threshold off.
+const operationsVariables = {
+  HEALTH_CACHE_TTL_MS: integer(0, 60_000).default(2_000),
+  HEALTH_PROBE_TIMEOUT_MS: integer(1, 30_000).default(1_000),
+  HEALTH_DEGRADED_AFTER_MS: integer(1).default(500),
+  HEALTH_MAX_EVENT_LOOP_DELAY_MS: integer(1).default(200),
+  SHUTDOWN_TIMEOUT_MS: integer(1_000, 120_000).default(25_000),
+  SHUTDOWN_DRAIN_DELAY_MS: integer(0, 120_000).default(0),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1_000).default(65_000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(0).default(120_000),
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: integer(0).default(1_000),
+  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: fraction.default(0),
+  LOAD_SHED_MAX_HEAP_USED_BYTES: integer(0).default(0),
+  LOAD_SHED_MAX_RSS_BYTES: integer(0).default(0),
+  LOAD_SHED_RETRY_AFTER_SECONDS: integer(1, 3_600).default(5),
+}
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -52,8 +77,25 @@ const envSchema = z
     CORS_ORIGINS: commaList.default([]),
     CORS_CREDENTIALS: booleanFlag.default(false),
     BODY_LIMIT_BYTES: integer(1024).default(1_048_576),
+    ...operationsVariables,
   })
   .superRefine((env, ctx) => {
+    // Operations: the drain delay is part of the shutdown budget, and Node refuses a request
+    // timeout shorter than the headers timeout (which sits 1 s above keep-alive, see below).
+    if (env.SHUTDOWN_DRAIN_DELAY_MS >= env.SHUTDOWN_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHUTDOWN_DRAIN_DELAY_MS'],
+        message: 'must be shorter than SHUTDOWN_TIMEOUT_MS',
+      })
+    }
+    if (env.HTTP_REQUEST_TIMEOUT_MS !== 0 && env.HTTP_REQUEST_TIMEOUT_MS < headersTimeoutMs(env)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_REQUEST_TIMEOUT_MS'],
+        message: 'must be 0 (off) or at least HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000',
+      })
+    }
     if (env.NODE_ENV !== 'production') return
     if (!env.JWT_JWKS_URL && (!env.JWT_SECRET || env.JWT_SECRET === DEVELOPMENT_JWT_SECRET)) {
       ctx.addIssue({
@@ -66,6 +108,9 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['CURSOR_SECRET'], message: 'production needs a CURSOR_SECRET' })
     }
   })
+
+/** Every variable the configuration reads; deployment checks refuse names outside this list. */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(envSchema.shape)
 
 export type Environment = Record<string, string | undefined>
 
@@ -105,6 +150,35 @@ export interface Config {
   }
   cursorSecret: string
   cors: { origins: string[]; credentials: boolean }
+  // Operations (issue 5)
+  health: {
+    /** How long one probe result is reused, so a burst of health requests hits DynamoDB once. */
+    cacheTtlMs: number
+    probeTimeoutMs: number
+    /** A probe answering slower than this reports degraded. */
+    degradedAfterMs: number
+    /** Event-loop delay above this reports degraded (a non-critical check). */
+    maxEventLoopDelayMs: number
+  }
+  shutdown: {
+    /** From the signal to exit, whatever happens; keep it below the orchestrator's stop timeout. */
+    timeoutMs: number
+    /** Readiness is 503 but requests are still served for this long before the listener closes. */
+    drainDelayMs: number
+  }
+  http: { keepAliveTimeoutMs: number; headersTimeoutMs: number; requestTimeoutMs: number }
+  loadShedding: {
+    maxEventLoopDelayMs: number
+    maxEventLoopUtilization: number
+    maxHeapUsedBytes: number
+    maxRssBytes: number
+    retryAfterSeconds: number
+  }
+}
+
+/** Above the keep-alive timeout, so Node never cuts a kept-alive connection the load balancer still uses. */
+function headersTimeoutMs(env: { HTTP_KEEP_ALIVE_TIMEOUT_MS: number }): number {
+  return env.HTTP_KEEP_ALIVE_TIMEOUT_MS + 1_000
 }
 
 export class ConfigError extends Error {
@@ -153,6 +227,26 @@ export function loadConfig(environment: Environment): Readonly<Config> {
     // development setup needs no extra variable; production must set its own (checked above).
     cursorSecret: env.CURSOR_SECRET ?? `cursor:${jwtSecret ?? DEVELOPMENT_JWT_SECRET}`,
     cors: { origins: env.CORS_ORIGINS, credentials: env.CORS_CREDENTIALS },
+    // Operations (issue 5)
+    health: {
+      cacheTtlMs: env.HEALTH_CACHE_TTL_MS,
+      probeTimeoutMs: env.HEALTH_PROBE_TIMEOUT_MS,
+      degradedAfterMs: env.HEALTH_DEGRADED_AFTER_MS,
+      maxEventLoopDelayMs: env.HEALTH_MAX_EVENT_LOOP_DELAY_MS,
+    },
+    shutdown: { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS },
+    http: {
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeoutMs: headersTimeoutMs(env),
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    },
+    loadShedding: {
+      maxEventLoopDelayMs: env.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: env.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION,
+      maxHeapUsedBytes: env.LOAD_SHED_MAX_HEAP_USED_BYTES,
+      maxRssBytes: env.LOAD_SHED_MAX_RSS_BYTES,
+      retryAfterSeconds: env.LOAD_SHED_RETRY_AFTER_SECONDS,
+    },
   })
 }
 

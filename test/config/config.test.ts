@@ -46,6 +46,16 @@ t.test('defaults for an empty environment', async (t) => {
     jwt: { secret: DEVELOPMENT_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined },
     cursorSecret: `cursor:${DEVELOPMENT_JWT_SECRET}`,
     cors: { origins: [], credentials: false },
+    health: { cacheTtlMs: 2_000, probeTimeoutMs: 1_000, degradedAfterMs: 500, maxEventLoopDelayMs: 200 },
+    shutdown: { timeoutMs: 25_000, drainDelayMs: 0 },
+    http: { keepAliveTimeoutMs: 65_000, headersTimeoutMs: 66_000, requestTimeoutMs: 120_000 },
+    loadShedding: {
+      maxEventLoopDelayMs: 1_000,
+      maxEventLoopUtilization: 0,
+      maxHeapUsedBytes: 0,
+      maxRssBytes: 0,
+      retryAfterSeconds: 5,
+    },
   })
 })
 
@@ -225,4 +235,72 @@ t.test('numbers must be plain digits', async (t) => {
     t.throws(() => loadConfig({ PORT: port }), { name: 'ConfigError' }, JSON.stringify(port))
   }
   t.equal(loadConfig({ PORT: '8080' }).port, 8080)
+})
+
+t.test('operations settings are parsed into their types', async (t) => {
+  const config = loadConfig({
+    HEALTH_CACHE_TTL_MS: '0',
+    HEALTH_PROBE_TIMEOUT_MS: '250',
+    HEALTH_DEGRADED_AFTER_MS: '100',
+    HEALTH_MAX_EVENT_LOOP_DELAY_MS: '50',
+    SHUTDOWN_TIMEOUT_MS: '10000',
+    SHUTDOWN_DRAIN_DELAY_MS: '3000',
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000',
+    HTTP_REQUEST_TIMEOUT_MS: '0',
+    LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+    LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0.5',
+    LOAD_SHED_MAX_HEAP_USED_BYTES: '1000000',
+    LOAD_SHED_MAX_RSS_BYTES: '2000000',
+    LOAD_SHED_RETRY_AFTER_SECONDS: '30',
+  })
+  t.strictSame(config.health, {
+    cacheTtlMs: 0,
+    probeTimeoutMs: 250,
+    degradedAfterMs: 100,
+    maxEventLoopDelayMs: 50,
+  })
+  t.strictSame(config.shutdown, { timeoutMs: 10_000, drainDelayMs: 3_000 })
+  t.strictSame(config.http, { keepAliveTimeoutMs: 5_000, headersTimeoutMs: 6_000, requestTimeoutMs: 0 })
+  t.strictSame(config.loadShedding, {
+    maxEventLoopDelayMs: 0,
+    maxEventLoopUtilization: 0.5,
+    maxHeapUsedBytes: 1_000_000,
+    maxRssBytes: 2_000_000,
+    retryAfterSeconds: 30,
+  })
+  t.ok(Object.isFrozen(config.loadShedding), 'frozen like the rest')
+})
+
+t.test('bad operations settings are refused, naming the variable', async (t) => {
+  for (const value of ['1.5', '-0.1', 'high', '.5']) {
+    configError(
+      t,
+      { LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: value },
+      'LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION',
+      `utilization ${value}`,
+    )
+  }
+  configError(t, { SHUTDOWN_TIMEOUT_MS: '500' }, 'SHUTDOWN_TIMEOUT_MS', 'a shutdown budget under 1 s')
+  configError(
+    t,
+    { SHUTDOWN_TIMEOUT_MS: '5000', SHUTDOWN_DRAIN_DELAY_MS: '5000' },
+    'SHUTDOWN_DRAIN_DELAY_MS',
+    'a drain delay that uses the whole budget',
+  )
+  configError(
+    t,
+    { HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000', HTTP_REQUEST_TIMEOUT_MS: '30000' },
+    'HTTP_REQUEST_TIMEOUT_MS',
+    'a request timeout under the headers timeout',
+  )
+  configError(t, { HEALTH_CACHE_TTL_MS: '60001' }, 'HEALTH_CACHE_TTL_MS', 'a health cache over a minute')
+  t.equal(
+    loadConfig({ SHUTDOWN_TIMEOUT_MS: '5000', SHUTDOWN_DRAIN_DELAY_MS: '4999' }).shutdown.drainDelayMs,
+    4999,
+  )
+  t.equal(
+    loadConfig({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '29000', HTTP_REQUEST_TIMEOUT_MS: '30000' }).http
+      .requestTimeoutMs,
+    30_000,
+  )
 })

@@ -2,6 +2,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { createSigner } from 'fast-jwt'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { DestinationStream } from 'pino'
 import type { DependencyContainer } from 'tsyringe'
 import { buildApp } from '../../src/app.js'
 import { type Config, type Environment, loadConfig } from '../../src/config/config.js'
@@ -35,13 +36,15 @@ export interface TestAppOptions {
   env?: Environment
   /** Replace registrations before the app is built. */
   register?: (container: DependencyContainer) => void
+  /** Capture log lines (at LOG_LEVEL info unless env says otherwise); logs are silent without it. */
+  logStream?: DestinationStream
 }
 
 export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): Promise<TestApp> {
   const { endpoint, tableName } = await createTestTable()
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.logStream ? 'info' : 'silent',
     DYNAMODB_ENDPOINT: endpoint,
     APP_TABLE_NAME: tableName,
     JWT_SECRET: TEST_JWT_SECRET,
@@ -49,7 +52,7 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
   })
   const container = buildContainer(config)
   options.register?.(container)
-  const app = await buildApp(container)
+  const app = await buildApp(container, options.logStream ? { logStream: options.logStream } : {})
   await app.ready()
   t.teardown(() => app.close())
 

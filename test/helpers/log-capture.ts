@@ -1,0 +1,19 @@
+// A pino destination that keeps every line, for tests that assert on what was logged.
+import type { DestinationStream } from 'pino'
+
+export interface LogCapture {
+  stream: DestinationStream
+  /** Every line written so far, exactly as written. */
+  text(): string
+  /** Every line parsed as JSON. */
+  lines(): Record<string, unknown>[]
+}
+
+export function captureLogs(): LogCapture {
+  const written: string[] = []
+  return {
+    stream: { write: (line: string) => void written.push(line) },
+    text: () => written.join(''),
+    lines: () => written.map((line) => JSON.parse(line) as Record<string, unknown>),
+  }
+}

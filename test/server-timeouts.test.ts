@@ -1,0 +1,68 @@
+// The HTTP server's timeouts, observed on a real socket.
+import { connect, type Socket } from 'node:net'
+import { createSigner } from 'fast-jwt'
+import t, { type Test } from 'tap'
+import { TEST_JWT_SECRET } from './helpers/app.js'
+import { createTestTable } from './helpers/dynamodb.js'
+import { type ServerProcess, startServerProcess } from './helpers/server-process.js'
+
+async function startServer(t: Test, env: Record<string, string>): Promise<ServerProcess> {
+  const { endpoint, tableName } = await createTestTable()
+  const server = await startServerProcess({ DYNAMODB_ENDPOINT: endpoint, APP_TABLE_NAME: tableName, ...env })
+  t.teardown(() => server.child.kill('SIGKILL'))
+  return server
+}
+
+/** A raw connection that records what the server sends and when it hangs up. */
+async function rawConnection(port: number) {
+  const socket: Socket = connect(port, '127.0.0.1')
+  await new Promise((resolve) => socket.once('connect', resolve))
+  let received = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (chunk) => {
+    received += chunk
+  })
+  const closedAt = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())))
+  socket.on('error', () => {})
+  return { socket, received: () => received, closedAt }
+}
+
+t.test('keep-alive outlasts the ALB idle timeout by default', async (t) => {
+  const server = await startServer(t, {})
+  const connection = await rawConnection(server.port)
+  connection.socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.match(connection.received(), /^HTTP\/1\.1 200/)
+  t.match(connection.received(), /\r\nKeep-Alive: timeout=65\r\n/i, 'keep-alive 65 s (above the ALB 60 s)')
+  connection.socket.destroy()
+})
+
+t.test('idle keep-alive connections close after HTTP_KEEP_ALIVE_TIMEOUT_MS', async (t) => {
+  const server = await startServer(t, {
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
+    HTTP_REQUEST_TIMEOUT_MS: '3000',
+    JWT_SECRET: TEST_JWT_SECRET,
+  })
+  const idle = await rawConnection(server.port)
+  idle.socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')
+  const answeredAt = performance.now()
+  const idleFor = (await idle.closedAt) - answeredAt
+  t.match(idle.received(), /Keep-Alive: timeout=1\r\n/i)
+  // Node itself waits up to a second past the advertised timeout before closing.
+  t.ok(idleFor > 900 && idleFor < 2_600, `closed after ${Math.round(idleFor)} ms idle`)
+
+  // An authorised request whose body never arrives in full is answered 408 at HTTP_REQUEST_TIMEOUT_MS.
+  const token = createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' })({
+    sub: 'alice',
+    tenant_id: 'acme',
+  })
+  const stalled = await rawConnection(server.port)
+  const sentAt = performance.now()
+  stalled.socket.write(
+    `POST /v2/groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+      'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na',
+  )
+  const cutAfter = (await stalled.closedAt) - sentAt
+  t.match(stalled.received(), /^HTTP\/1\.1 408/, 'Request Timeout')
+  t.ok(cutAfter > 2_500 && cutAfter < 5_000, `cut off after ${Math.round(cutAfter)} ms`)
+})
