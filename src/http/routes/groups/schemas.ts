@@ -1,4 +1,4 @@
-// The v2 group shapes. zod is the single source of truth: validation, types and (later) OpenAPI.
+// The v2 group shapes. zod is the single source of truth: validation, types and the OpenAPI document.
 import { z } from 'zod'
 import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
 import { VISIBILITIES } from '../../../models/index.js'
@@ -18,12 +18,16 @@ const groupFields = {
   privacySettings: privacySettings.optional(),
 }
 
-export const createGroupBody = z.strictObject(groupFields)
+export const createGroupBody = z.strictObject(groupFields).meta({
+  id: 'CreateGroup',
+  examples: [{ name: 'Platform team', groupType: 'team', privacySettings: { visibility: 'tenant' } }],
+})
 
 export const updateGroupBody = z
   .strictObject(groupFields)
   .partial()
   .refine((changes) => Object.keys(changes).length > 0, { message: 'at least one field must be given' })
+  .meta({ id: 'UpdateGroup', examples: [{ description: 'Runs the platform' }] })
 
 export const groupParams = z.strictObject({ id: z.string().regex(ULID_PATTERN, 'id must be a ULID') })
 
