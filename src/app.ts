@@ -54,6 +54,7 @@ export async function buildApp(
   // Response schemas are there for the OpenAPI document; checking every response against them
   // would cost each request, so serializing stays JSON.stringify. The contract tests check them.
   app.setSerializerCompiler(() => JSON.stringify)
+  await options.beforeRoutes?.(app)
 
   await app.register(errorHandler)
   await app.register(swagger)
@@ -62,7 +63,6 @@ export async function buildApp(
   await app.register(cors, { cors: config.cors })
   await app.register(jwt, { jwt: config.jwt })
   await app.register(authentication)
-  await options.beforeRoutes?.(app)
   await app.register(httpMetrics, { metrics: container.resolve<Metrics>(TOKENS.Metrics) })
 
   const client = container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)

@@ -1,12 +1,13 @@
 // Builds the real app against a fresh table in DynamoDB Local, with tokens for any tenant and user.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { createSigner } from 'fast-jwt'
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify'
 import type { DependencyContainer } from 'tsyringe'
 import { buildApp } from '../../src/app.js'
 import { type Config, type Environment, loadConfig } from '../../src/config/config.js'
 import { buildContainer, TOKENS } from '../../src/container.js'
 import type { Role } from '../../src/services/request-context.js'
+import { checkResponses, committedContract } from './contract.js'
 import { createTestTable } from './dynamodb.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough'
@@ -19,6 +20,8 @@ export interface TestApp {
   document: DynamoDBDocumentClient
   /** A signed token; claims can be overridden or removed (set to undefined). */
   token(tenantId: string, userId: string, roles?: Role[], claims?: Record<string, unknown>): string
+  /** Every route the app registered, as its onRoute hooks saw them. */
+  routes: RouteOptions[]
   /** inject() with a bearer token for this tenant/user. */
   as(
     tenantId: string,
@@ -29,12 +32,18 @@ export interface TestApp {
 
 interface TestLike {
   teardown(fn: () => unknown): void
+  fail(message: string): void
 }
 
 export interface TestAppOptions {
   env?: Environment
   /** Replace registrations before the app is built. */
   register?: (container: DependencyContainer) => void
+  /**
+   * Called for each response the OpenAPI document does not describe; by default it fails the test
+   * that built the app, so every integration test is also a contract test.
+   */
+  onContractViolation?: (problem: string) => void
 }
 
 export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): Promise<TestApp> {
@@ -49,7 +58,16 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
   })
   const container = buildContainer(config)
   options.register?.(container)
-  const app = await buildApp(container)
+  const routes: RouteOptions[] = []
+  const onViolation = options.onContractViolation ?? ((problem: string) => t.fail(`contract: ${problem}`))
+  const app = await buildApp(container, {
+    beforeRoutes: (app) => {
+      app.addHook('onRoute', (route) => {
+        routes.push(route)
+      })
+      checkResponses(app, committedContract(), onViolation)
+    },
+  })
   await app.ready()
   t.teardown(() => app.close())
 
@@ -64,6 +82,7 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
     container,
     config,
     tableName,
+    routes,
     document: container.resolve<DynamoDBDocumentClient>(TOKENS.DocumentClient),
     token,
     as: (tenantId, userId, roles) => {

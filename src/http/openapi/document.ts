@@ -19,10 +19,28 @@ An unknown version is refused with 400 VALIDATION_ERROR.
 
 Bodies are JSON. Success: \`{ success: true, data, timestamp }\` (lists add \`page\`); errors:
 \`{ success: false, error: { code, message, details? }, correlationId, timestamp }\`. A path or
-method this document does not list answers 404 NOT_FOUND (\`#/components/responses/UnknownRoute\`).`
+method this document does not list answers 404 NOT_FOUND (see \`x-unlisted-routes\`).`
 
-// Registered here so that the unknown-route response can refer to it even if no route did.
+/**
+ * The responses of a path or method the document does not list, by status: a vendor extension,
+ * as OpenAPI has no place for them.
+ */
+export const UNLISTED_ROUTES = 'x-unlisted-routes'
+
+// Built here so that these responses can refer to the schemas even if no route did.
+errorEnvelope(400)
 errorEnvelope(404)
+
+const UNLISTED_RESPONSES = {
+  UnknownRoute: {
+    description: 'the path, or the method on it, is not listed here: NOT_FOUND',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error404' } } },
+  },
+  UnknownVersion: {
+    description: 'the path or the API-Version header names an unknown version: VALIDATION_ERROR',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error400' } } },
+  },
+}
 
 /** Each route's schema as the document shows it: the zod schemas converted to JSON Schema. */
 export const transformRoute: SwaggerTransform = (input) => {
@@ -39,14 +57,10 @@ export const transformRoute: SwaggerTransform = (input) => {
 
 const transformObject: SwaggerTransformObject = (input) => {
   const document = jsonSchemaTransformObject(input) as OpenApiDocument
-  document.components = {
-    ...document.components,
-    responses: {
-      UnknownRoute: {
-        description: 'any path or method this document does not list',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error404' } } },
-      },
-    },
+  document.components = { ...document.components, responses: UNLISTED_RESPONSES }
+  document[UNLISTED_ROUTES] = {
+    400: { $ref: '#/components/responses/UnknownVersion' },
+    404: { $ref: '#/components/responses/UnknownRoute' },
   }
   addCommonHeaders(document)
   pruneComponentSchemas(document)
