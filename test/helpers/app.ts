@@ -1,7 +1,7 @@
 // Builds the real app against a fresh table in DynamoDB Local, with tokens for any tenant and user.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { createSigner } from 'fast-jwt'
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { DependencyContainer } from 'tsyringe'
 import { buildApp } from '../../src/app.js'
 import { type Config, type Environment, loadConfig } from '../../src/config/config.js'
@@ -20,8 +20,8 @@ export interface TestApp {
   document: DynamoDBDocumentClient
   /** A signed token; claims can be overridden or removed (set to undefined). */
   token(tenantId: string, userId: string, roles?: Role[], claims?: Record<string, unknown>): string
-  /** Every route the app registered, as its onRoute hooks saw them. */
-  routes: RouteOptions[]
+  /** Every route the app registered, as the onRoute hooks left it (Fastify reuses the objects). */
+  routes: RegisteredRoute[]
   /** inject() with a bearer token for this tenant/user. */
   as(
     tenantId: string,
@@ -33,6 +33,13 @@ export interface TestApp {
 interface TestLike {
   teardown(fn: () => unknown): void
   fail(message: string): void
+}
+
+export interface RegisteredRoute {
+  method: string
+  url: string
+  /** Hidden from the OpenAPI document. */
+  readonly hidden: boolean
 }
 
 export interface TestAppOptions {
@@ -58,12 +65,22 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
   })
   const container = buildContainer(config)
   options.register?.(container)
-  const routes: RouteOptions[] = []
+  const routes: RegisteredRoute[] = []
   const onViolation = options.onContractViolation ?? ((problem: string) => t.fail(`contract: ${problem}`))
   const app = await buildApp(container, {
     beforeRoutes: (app) => {
       app.addHook('onRoute', (route) => {
-        routes.push(route)
+        // The url now: Fastify may reuse the object for a twin route. Whether it is hidden later:
+        // the app's own onRoute hooks, which run after this one, may change the schema.
+        for (const method of [route.method].flat()) {
+          routes.push({
+            method,
+            url: route.url,
+            get hidden() {
+              return (route.schema as { hide?: boolean } | undefined)?.hide === true
+            },
+          })
+        }
       })
       checkResponses(app, committedContract(), onViolation)
     },

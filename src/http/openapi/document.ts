@@ -4,6 +4,7 @@
 // dropped, and the rest sorted, so the document only changes when the API does.
 import type { FastifyDynamicSwaggerOptions, SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
+import { ERROR_STATUS } from '../../errors/app-error.js'
 import { errorEnvelope } from '../schemas/envelope.js'
 import { API_VERSIONS, DEFAULT_API_VERSION, HANDLER_VERSION } from '../versioning/versions.js'
 import { addCommonHeaders, type OpenApiDocument, pruneComponentSchemas } from './document-passes.js'
@@ -19,7 +20,11 @@ An unknown version is refused with 400 VALIDATION_ERROR.
 
 Bodies are JSON. Success: \`{ success: true, data, timestamp }\` (lists add \`page\`); errors:
 \`{ success: false, error: { code, message, details? }, correlationId, timestamp }\`. A path or
-method this document does not list answers 404 NOT_FOUND (see \`x-unlisted-routes\`).`
+method this document does not list answers 404 NOT_FOUND (see \`x-unlisted-routes\`).
+
+| error code | status |
+|---|---|
+${(Object.entries(ERROR_STATUS) as [string, number][]).map(([code, status]) => `| ${code} | ${status} |`).join('\n')}`
 
 /**
  * The responses of a path or method the document does not list, by status: a vendor extension,
