@@ -4,6 +4,8 @@
 import { API_VERSION_HEADER, DEFAULT_API_VERSION, isApiVersion } from './versions.js'
 
 const FIRST_SEGMENT = /^\/([^/?#]+)/
+const V = 'v'.charCodeAt(0)
+const isDigit = (code: number) => code >= 48 && code <= 57
 
 export class UnversionedPaths {
   readonly #resources = new Set<string>()
@@ -22,6 +24,8 @@ export class UnversionedPaths {
 
   /** Fastify's rewriteUrl: the versioned URL, or the URL itself (a bad header is refused later). */
   rewrite(url: string, headers: Record<string, string | string[] | undefined>): string {
+    // Every request passes here: a versioned path (`/v2/...`) is let through at once.
+    if (url.charCodeAt(1) === V && isDigit(url.charCodeAt(2))) return url
     if (!this.isUnversioned(url)) return url
     const version = requestedVersion(headers)
     return isApiVersion(version) ? `/${version}${url}` : url

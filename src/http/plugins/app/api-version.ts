@@ -11,8 +11,10 @@ const PATH_VERSION = /^\/(v\d+)(?:[/?#]|$)/
 
 async function apiVersion(app: FastifyInstance, { unversioned }: { unversioned: UnversionedPaths }) {
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('API-Version', request.routeOptions.config.apiVersion ?? DEFAULT_API_VERSION)
-    if (request.routeOptions.url === undefined) refuseUnknownVersion(request, unversioned)
+    // routeOptions builds a new object on each read; this hook runs for every request.
+    const { config, url } = request.routeOptions
+    reply.header('API-Version', config.apiVersion ?? DEFAULT_API_VERSION)
+    if (url === undefined) refuseUnknownVersion(request, unversioned)
   })
 }
 
