@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest, FastifySchema, RouteOptions } from 'fastify'
 import { z } from 'zod'
 import { dataEnvelope, envelopeContent, pageEnvelope } from '../schemas/envelope.js'
+import { embeddedChange, schemaName } from './embedded-changes.js'
 import type { SchemaChange } from './schema-change.js'
 import type { ApiVersion } from './versions.js'
 
@@ -37,10 +38,22 @@ export function applyVersion(
   // A new schema object: Fastify's HEAD twin of a GET route shares the original one.
   const schema: FastifySchema & { tags?: string[] } = { ...route.schema, tags: [version] }
 
+  const refuseEmbedded = (part: unknown, io: 'input' | 'output', what: string) => {
+    const embedded = embeddedChange(part, changes, io)
+    if (!embedded) return
+    throw new Error(
+      `${route.method} ${route.url}: its ${what} holds ${schemaName(embedded.current)}, which ${version} ` +
+        `changes; declare a ${version} change for the ${what} itself (README, "Adding a version")`,
+    )
+  }
+
   const toCurrent: [string, Convert][] = []
   for (const part of Object.keys(REQUEST_PARTS) as RequestPart[]) {
     const change = changeOf(schema[part])
-    if (!change) continue
+    if (!change) {
+      refuseEmbedded(schema[part], 'input', part)
+      continue
+    }
     if (!change.toCurrent) throw new Error(`${route.url}: the ${version} ${part} change needs toCurrent`)
     schema[part] = change.version
     toCurrent.push([REQUEST_PARTS[part], change.toCurrent.bind(change)])
@@ -53,6 +66,7 @@ export function applyVersion(
       const versioned = versionResponse(response, changeOf, `${route.url} ${status}`)
       responses[status] = versioned?.response ?? response
       if (versioned) toVersion.set(status, versioned.convert)
+      else refuseEmbedded(jsonSchemaOf(response), 'output', `${status} response`)
     }
     schema.response = responses
   }

@@ -149,3 +149,42 @@ t.test('a change without its conversion is refused at start-up', async (t) => {
     /toVersion/,
   )
 })
+
+t.test(
+  'a part that holds a changed schema without being changed itself is refused at start-up',
+  async (t) => {
+    const handler = async () => ({})
+    const batch = z.strictObject({ items: z.array(body).max(10) })
+    t.throws(
+      () =>
+        applyVersion(
+          { method: 'POST', url: '/v1/things/batch', handler, schema: { body: batch } },
+          'v1',
+          CHANGES_V1,
+        ),
+      /POST \/v1\/things\/batch: its body holds .* which v1 changes/,
+    )
+    const wrapped = { 200: dataResponse(z.strictObject({ thing, extra: z.string() }), 'wrapped') }
+    t.throws(
+      () =>
+        applyVersion(
+          { method: 'GET', url: '/v1/wrapped', handler, schema: { response: wrapped } },
+          'v1',
+          CHANGES_V1,
+        ),
+      /its 200 response holds/,
+    )
+    const v2 = { method: 'POST', url: '/v2/things/batch', handler, schema: { body: batch } } as RouteOptions
+    t.doesNotThrow(() => applyVersion(v2, 'v2', CHANGES.v2), 'the handler version changes nothing')
+    const batchV1 = z.strictObject({ items: z.array(bodyV1).max(10) })
+    const declared: SchemaChange = { current: batch, version: batchV1, toCurrent: (value) => value }
+    t.doesNotThrow(
+      () =>
+        applyVersion({ method: 'POST', url: '/v1/things/batch', handler, schema: { body: batch } }, 'v1', [
+          ...CHANGES_V1,
+          declared,
+        ]),
+      'a part with its own change is fine',
+    )
+  },
+)
