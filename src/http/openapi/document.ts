@@ -13,7 +13,7 @@ export const OPERATIONS_TAG = 'operations'
 
 const DESCRIPTION = `A multi-tenant SaaS API on DynamoDB.
 
-Routes live under \`/v1\` and \`/v2\`. A request to an unversioned path (\`/groups\`) is served by the
+Routes live under ${API_VERSIONS.map((version) => `\`/${version}\``).join(' and ')}. A request to an unversioned path (\`/groups\`) is served by the
 version its \`API-Version\` header names (\`${API_VERSIONS.join('`, `')}\`), by default
 \`${DEFAULT_API_VERSION}\`; every response names the version that served it in \`API-Version\`.
 An unknown version is refused with 400 VALIDATION_ERROR.
@@ -62,7 +62,8 @@ export const transformRoute: SwaggerTransform = (input) => {
 
 const transformObject: SwaggerTransformObject = (input) => {
   const document = jsonSchemaTransformObject(input) as OpenApiDocument
-  document.components = { ...document.components, responses: UNLISTED_RESPONSES }
+  // A copy: the passes below add to the responses they find.
+  document.components = { ...document.components, responses: structuredClone(UNLISTED_RESPONSES) }
   document[UNLISTED_ROUTES] = {
     400: { $ref: '#/components/responses/UnknownVersion' },
     404: { $ref: '#/components/responses/UnknownRoute' },

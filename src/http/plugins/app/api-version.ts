@@ -3,8 +3,7 @@
 // the supported ones.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { UnversionedPaths } from '../../versioning/unversioned-paths.js'
-import { requestedVersion } from '../../versioning/unversioned-paths.js'
+import { requestedVersion, type UnversionedPaths } from '../../versioning/unversioned-paths.js'
 import { DEFAULT_API_VERSION, isApiVersion, unsupportedVersion } from '../../versioning/versions.js'
 
 const PATH_VERSION = /^\/(v\d+)(?:[/?#]|$)/

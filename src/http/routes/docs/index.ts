@@ -6,7 +6,7 @@ import { OPERATIONS_TAG, transformRoute } from '../../openapi/document.js'
 import { documentRouteDefaults } from '../../openapi/route-defaults.js'
 import { jsonResponse } from '../../schemas/responses.js'
 
-export const DOCS_PREFIX = '/docs'
+const DOCS_PREFIX = '/docs'
 
 const openApiDocument = z.looseObject({
   openapi: z.literal('3.1.0'),
