@@ -4,7 +4,7 @@
 import type { Server } from 'node:http'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, LogController } from 'fastify'
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { DestinationStream } from 'pino'
 import type { DependencyContainer } from 'tsyringe'
 import type { Config } from './config/config.js'
@@ -18,9 +18,15 @@ import httpMetrics from './http/plugins/app/metrics.js'
 import requestLogging from './http/plugins/app/request-logging.js'
 import cors from './http/plugins/external/cors.js'
 import jwt from './http/plugins/external/jwt.js'
+import swagger from './http/plugins/external/swagger.js'
 import loadShedding from './http/plugins/external/under-pressure.js'
+import { docsRoutes } from './http/routes/docs/index.js'
 import { groupRoutes } from './http/routes/groups/index.js'
+import { GROUP_VERSIONS } from './http/routes/groups/versions.js'
 import { healthRoutes } from './http/routes/health/index.js'
+import { mergeChanges } from './http/versioning/schema-change.js'
+import { UnversionedPaths } from './http/versioning/unversioned-paths.js'
+import { versionedRoutes } from './http/versioning/versioned-routes.js'
 import { readProbeCheck, tableStatusCheck } from './observability/dynamodb-health.js'
 import { eventLoopCheck } from './observability/event-loop-health.js'
 import { HealthMonitor } from './observability/health-monitor.js'
@@ -33,13 +39,19 @@ export interface BuildAppOptions {
   fastify?: FastifyHttpOptions<Server>
   /** Where log lines go instead of stdout (tests capture them). */
   logStream?: DestinationStream
+  /** Runs before any route is registered, so that its onRoute hooks see them all (tests). */
+  beforeRoutes?: (app: FastifyInstance) => void | Promise<void>
 }
+
+/** How each resource looks in each API version (see src/http/versioning). */
+const API_CHANGES = mergeChanges(GROUP_VERSIONS)
 
 export async function buildApp(
   container: DependencyContainer,
   options: BuildAppOptions = {},
 ): Promise<FastifyInstance> {
   const config = container.resolve<Config>(TOKENS.Config)
+  const unversioned = new UnversionedPaths()
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
     genReqId: correlationIdOf,
@@ -49,16 +61,21 @@ export async function buildApp(
     // Requests reaching a closing server are still answered (lifecycle closes their connection);
     // Fastify's own 503 would not be in the error envelope.
     return503OnClosing: false,
+    rewriteUrl: (raw) => unversioned.rewrite(raw.url ?? '/', raw.headers),
     ...options.fastify,
   })
   // Bodies are JSON only: without this, Fastify would parse text/plain and answer 400, not 415.
   app.removeContentTypeParser('text/plain')
   app.setValidatorCompiler(validatorCompiler)
-  app.setSerializerCompiler(serializerCompiler)
+  // Response schemas are there for the OpenAPI document; checking every response against them
+  // would cost each request, so serializing stays JSON.stringify. The contract tests check them.
+  app.setSerializerCompiler(() => JSON.stringify)
+  await options.beforeRoutes?.(app)
 
   await app.register(errorHandler)
+  await app.register(swagger)
   await app.register(correlationId)
-  await app.register(apiVersion)
+  await app.register(apiVersion, { unversioned })
   await app.register(lifecycle)
   await app.register(loadShedding, { loadShedding: config.loadShedding })
   await app.register(cors, { cors: config.cors })
@@ -83,9 +100,14 @@ export async function buildApp(
     },
   )
   await app.register(healthRoutes, { monitor: health })
-  await app.register(groupRoutes, {
-    prefix: '/v2',
-    groups: container.resolve<GroupService>(TOKENS.GroupService),
+  await app.register(docsRoutes)
+  const groups = container.resolve<GroupService>(TOKENS.GroupService)
+  await app.register(versionedRoutes, {
+    changes: API_CHANGES,
+    unversioned,
+    routes: async (api) => {
+      await api.register(groupRoutes, { groups })
+    },
   })
 
   return app

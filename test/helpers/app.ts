@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.js'
 import { type Config, type Environment, loadConfig } from '../../src/config/config.js'
 import { buildContainer, TOKENS } from '../../src/container.js'
 import type { Role } from '../../src/services/request-context.js'
+import { checkResponses, committedContract } from './contract.js'
 import { createTestTable } from './dynamodb.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough'
@@ -20,6 +21,8 @@ export interface TestApp {
   document: DynamoDBDocumentClient
   /** A signed token; claims can be overridden or removed (set to undefined). */
   token(tenantId: string, userId: string, roles?: Role[], claims?: Record<string, unknown>): string
+  /** Every route the app registered, as the onRoute hooks left it (Fastify reuses the objects). */
+  routes: RegisteredRoute[]
   /** inject() with a bearer token for this tenant/user. */
   as(
     tenantId: string,
@@ -30,6 +33,14 @@ export interface TestApp {
 
 interface TestLike {
   teardown(fn: () => unknown): void
+  fail(message: string): void
+}
+
+export interface RegisteredRoute {
+  method: string
+  url: string
+  /** Hidden from the OpenAPI document. */
+  readonly hidden: boolean
 }
 
 export interface TestAppOptions {
@@ -38,6 +49,11 @@ export interface TestAppOptions {
   register?: (container: DependencyContainer) => void
   /** Capture log lines (at LOG_LEVEL info unless env says otherwise); logs are silent without it. */
   logStream?: DestinationStream
+  /**
+   * Called for each response the OpenAPI document does not describe; by default it fails the test
+   * that built the app, so every integration test is also a contract test.
+   */
+  onContractViolation?: (problem: string) => void
 }
 
 export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): Promise<TestApp> {
@@ -52,7 +68,27 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
   })
   const container = buildContainer(config)
   options.register?.(container)
-  const app = await buildApp(container, options.logStream ? { logStream: options.logStream } : {})
+  const routes: RegisteredRoute[] = []
+  const onViolation = options.onContractViolation ?? ((problem: string) => t.fail(`contract: ${problem}`))
+  const app = await buildApp(container, {
+    ...(options.logStream ? { logStream: options.logStream } : {}),
+    beforeRoutes: (app) => {
+      app.addHook('onRoute', (route) => {
+        // The url now: Fastify may reuse the object for a twin route. Whether it is hidden later:
+        // the app's own onRoute hooks, which run after this one, may change the schema.
+        for (const method of [route.method].flat()) {
+          routes.push({
+            method,
+            url: route.url,
+            get hidden() {
+              return (route.schema as { hide?: boolean } | undefined)?.hide === true
+            },
+          })
+        }
+      })
+      checkResponses(app, committedContract(), onViolation)
+    },
+  })
   await app.ready()
   t.teardown(() => app.close())
 
@@ -67,6 +103,7 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
     container,
     config,
     tableName,
+    routes,
     document: container.resolve<DynamoDBDocumentClient>(TOKENS.DocumentClient),
     token,
     as: (tenantId, userId, roles) => {

@@ -4,8 +4,10 @@ import type { ErrorDetail } from '../../../errors/app-error.js'
 import type { GroupService } from '../../../services/group-service.js'
 import type { ServiceResult } from '../../../services/service-result.js'
 import { page, success } from '../../envelope.js'
+import { dataResponse, errorResponses, HEADERS, noContent, pageResponse } from '../../schemas/responses.js'
 import { detailsOf } from '../../zod-details.js'
 import { etagOf, parseIfMatch, presentGroup } from './presenter.js'
+import { batchOutcomes, group as groupSchema, listedGroup } from './responses.js'
 import {
   batchCreateGroupsBody,
   createGroupBody,
@@ -18,6 +20,32 @@ import {
 /** Room for a full batch of the largest valid items (about 2.5 KB each). */
 const BATCH_BODY_LIMIT_BYTES = 4 * 1024 * 1024
 
+// What each route answers, for the OpenAPI document (the errors every route shares are added
+// centrally, see src/http/openapi/route-defaults.ts).
+const oneGroup = dataResponse(groupSchema, 'the group', { ETag: HEADERS.ETag })
+const conflicts = errorResponses(409, 412)
+const createDocs = {
+  summary: 'Create a group',
+  response: { 201: dataResponse(groupSchema, 'the group, as created', HEADERS) },
+}
+const readDocs = { summary: 'Read a group', response: { 200: oneGroup } }
+const updateDocs = { summary: 'Change some fields of a group', response: { 200: oneGroup, ...conflicts } }
+const deleteDocs = { summary: 'Delete a group', response: { 204: noContent('deleted'), ...conflicts } }
+const batchDocs = {
+  summary: 'Create up to 1000 groups',
+  description:
+    'Each item is a group body as for POST /groups. Valid items are all written (each with its audit ' +
+    'entry); each outcome says the id it got or why it was not written, by index. Nothing is dropped.',
+  response: { 200: dataResponse(batchOutcomes, 'one outcome per item, in item order') },
+}
+const listDocs = {
+  summary: 'List groups',
+  description:
+    'With scope=mine and a group type: the caller’s groups of that type, by name. With a group type ' +
+    'alone: the tenant’s groups of that type, by name. Otherwise: the tenant’s groups by creation time.',
+  response: { 200: pageResponse(listedGroup, 'one page of the groups the caller may read') },
+}
+
 /** Returns the value of a successful result, or throws its error for the error handler. */
 function unwrap<T>(result: ServiceResult<T>): T {
   if (!result.ok) throw result.error
@@ -25,7 +53,7 @@ function unwrap<T>(result: ServiceResult<T>): T {
 }
 
 export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = async (app, { groups }) => {
-  app.post('/groups', { schema: { body: createGroupBody } }, async (request, reply) => {
+  app.post('/groups', { schema: { body: createGroupBody, ...createDocs } }, async (request, reply) => {
     const group = unwrap(await groups.create(request.auth, request.body))
     request.log.info({ groupId: group.id }, 'group created')
     return reply
@@ -37,7 +65,7 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = asyn
 
   app.post(
     '/groups/batch',
-    { schema: { body: batchCreateGroupsBody }, bodyLimit: BATCH_BODY_LIMIT_BYTES },
+    { schema: { body: batchCreateGroupsBody, ...batchDocs }, bodyLimit: BATCH_BODY_LIMIT_BYTES },
     async (request) => {
       const valid: { index: number; input: z.infer<typeof createGroupBody> }[] = []
       const invalid: { index: number; error: { code: string; message: string; details: ErrorDetail[] } }[] =
@@ -69,14 +97,14 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = asyn
     },
   )
 
-  app.get('/groups/:id', { schema: { params: groupParams } }, async (request, reply) => {
+  app.get('/groups/:id', { schema: { params: groupParams, ...readDocs } }, async (request, reply) => {
     const group = unwrap(await groups.get(request.auth, request.params.id))
     return reply.header('ETag', etagOf(group.version)).send(success(presentGroup(group)))
   })
 
   app.patch(
     '/groups/:id',
-    { schema: { params: groupParams, body: updateGroupBody, headers: ifMatchHeaders } },
+    { schema: { params: groupParams, body: updateGroupBody, headers: ifMatchHeaders, ...updateDocs } },
     async (request, reply) => {
       const ifMatch = parseIfMatch(request.headers['if-match'])
       const group = unwrap(await groups.update(request.auth, request.params.id, request.body, ifMatch))
@@ -87,7 +115,7 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = asyn
 
   app.delete(
     '/groups/:id',
-    { schema: { params: groupParams, headers: ifMatchHeaders } },
+    { schema: { params: groupParams, headers: ifMatchHeaders, ...deleteDocs } },
     async (request, reply) => {
       const ifMatch = parseIfMatch(request.headers['if-match'])
       unwrap(await groups.delete(request.auth, request.params.id, ifMatch))
@@ -96,7 +124,7 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = asyn
     },
   )
 
-  app.get('/groups', { schema: { querystring: listGroupsQuery } }, async (request) => {
+  app.get('/groups', { schema: { querystring: listGroupsQuery, ...listDocs } }, async (request) => {
     const query = request.query
     const pageRequest = { limit: query.limit, cursor: query.cursor, fields: query.fields }
     const result =

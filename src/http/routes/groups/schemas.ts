@@ -1,4 +1,4 @@
-// The v2 group shapes. zod is the single source of truth: validation, types and (later) OpenAPI.
+// The v2 group shapes. zod is the single source of truth: validation, types and the OpenAPI document.
 import { z } from 'zod'
 import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
 import { VISIBILITIES } from '../../../models/index.js'
@@ -19,17 +19,36 @@ const groupFields = {
   privacySettings: privacySettings.optional(),
 }
 
-export const createGroupBody = z.strictObject(groupFields)
+export const createGroupBody = z.strictObject(groupFields).meta({
+  id: 'CreateGroup',
+  examples: [{ name: 'Platform team', groupType: 'team', privacySettings: { visibility: 'tenant' } }],
+})
 
 /** Items are checked one by one in the handler, so one bad item does not refuse the others. */
-export const batchCreateGroupsBody = z.strictObject({
-  items: z.array(z.unknown()).min(1).max(MAX_BATCH_CREATE),
-})
+export const batchCreateGroupsBody = z
+  .strictObject({
+    items: z
+      .array(z.unknown().meta({ description: 'a group body, as for POST /groups' }))
+      .min(1)
+      .max(MAX_BATCH_CREATE),
+  })
+  .meta({
+    id: 'CreateGroupBatch',
+    examples: [
+      {
+        items: [
+          { name: 'Platform team', groupType: 'team' },
+          { name: 'Guild', groupType: 'guild' },
+        ],
+      },
+    ],
+  })
 
 export const updateGroupBody = z
   .strictObject(groupFields)
   .partial()
   .refine((changes) => Object.keys(changes).length > 0, { message: 'at least one field must be given' })
+  .meta({ id: 'UpdateGroup', examples: [{ description: 'Runs the platform' }] })
 
 export const groupParams = z.strictObject({ id: z.string().regex(ULID_PATTERN, 'id must be a ULID') })
 

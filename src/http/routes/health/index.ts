@@ -1,6 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { type CheckResult, summarise } from '../../../observability/health.js'
 import type { HealthMonitor } from '../../../observability/health-monitor.js'
+import { OPERATIONS_TAG } from '../../openapi/document.js'
+import { jsonResponse } from '../../schemas/responses.js'
+import { health, liveness, readiness } from './schemas.js'
 
 export interface HealthRouteOptions {
   monitor: HealthMonitor
@@ -19,11 +22,23 @@ const SHUTTING_DOWN: CheckResult = {
  * readiness and /health share one cached probe. See the README for healthy/degraded/unhealthy.
  */
 export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, { monitor }) => {
-  const open = { config: { public: true } }
+  const open = (summary: string, response: Record<number, unknown>) => ({
+    config: { public: true },
+    schema: { summary, tags: [OPERATIONS_TAG], response },
+  })
+  const liveDocs = open('Liveness: the process runs', { 200: jsonResponse(liveness, 'alive') })
+  const readyDocs = open('Readiness: DynamoDB answers and the server is not shutting down', {
+    200: jsonResponse(readiness, 'ready (healthy or degraded)'),
+    503: jsonResponse(readiness, 'not ready: a critical check failed, or shutting down'),
+  })
+  const healthDocs = open('Every check, with its duration', {
+    200: jsonResponse(health, 'healthy or degraded'),
+    503: jsonResponse(health, 'unhealthy'),
+  })
 
-  app.get('/health/live', open, async () => ({ status: 'alive' }))
+  app.get('/health/live', liveDocs, async () => ({ status: 'alive' }))
 
-  app.get('/health/ready', open, async (_request, reply) => {
+  app.get('/health/ready', readyDocs, async (_request, reply) => {
     if (app.draining) return reply.status(503).send({ status: 'not_ready', reason: 'shutting_down' })
     const report = await monitor.report()
     const ready = report.status !== 'unhealthy'
@@ -32,7 +47,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
       .send({ status: ready ? 'ready' : 'not_ready', checks: report.checks })
   })
 
-  app.get('/health', open, async (_request, reply) => {
+  app.get('/health', healthDocs, async (_request, reply) => {
     const probed = await monitor.report()
     const report = app.draining ? summarise([...probed.checks, SHUTTING_DOWN]) : probed
     return reply.status(report.status === 'unhealthy' ? 503 : 200).send(report)

@@ -1,0 +1,147 @@
+// Groups in API v1: `type` instead of `groupType`, and `isPrivate: boolean` instead of
+// `privacySettings.visibility` (private ↔ true; false ↔ tenant, so a public group reads as false).
+// The v1 schemas are derived from the v2 ones, so everything else stays the same in both.
+import { z } from 'zod'
+import type { PrivacySettings } from '../../../models/index.js'
+import { MAX_BATCH_CREATE } from '../../../services/group-service.js'
+import {
+  type FieldRenames,
+  fieldNameToCurrent,
+  fieldNameToVersion,
+  fieldsToCurrent,
+  fieldsToVersion,
+  shapeToVersion,
+} from '../../versioning/field-renames.js'
+import type { SchemaChange } from '../../versioning/schema-change.js'
+import { batchOutcomes, GROUP_EXAMPLE, group, listedGroup } from './responses.js'
+import {
+  batchCreateGroupsBody,
+  createGroupBody,
+  GROUP_RESPONSE_FIELDS,
+  listGroupsQuery,
+  updateGroupBody,
+} from './schemas.js'
+
+export const GROUP_RENAMES_V1: FieldRenames = {
+  groupType: { name: 'type' },
+  privacySettings: {
+    name: 'isPrivate',
+    toVersion: (settings: PrivacySettings) => settings.visibility === 'private',
+    toCurrent: (isPrivate: boolean): PrivacySettings => ({ visibility: isPrivate ? 'private' : 'tenant' }),
+  },
+}
+
+const isPrivate = z.boolean().meta({
+  description: 'true: only the owner and tenant admins may read it; false: everyone in the tenant',
+})
+
+const bodyShape = shapeToVersion(createGroupBody.shape, GROUP_RENAMES_V1, { isPrivate: isPrivate.optional() })
+
+export const createGroupBodyV1 = z.strictObject(bodyShape).meta({
+  id: 'CreateGroupV1',
+  examples: [{ name: 'Platform team', type: 'team', isPrivate: false }],
+})
+
+export const updateGroupBodyV1 = z
+  .strictObject(bodyShape)
+  .partial()
+  .refine((changes) => Object.keys(changes).length > 0, { message: 'at least one field must be given' })
+  .meta({ id: 'UpdateGroupV1', examples: [{ isPrivate: true }] })
+
+const V1_RESPONSE_FIELDS = GROUP_RESPONSE_FIELDS.map((field) => fieldNameToVersion(GROUP_RENAMES_V1, field))
+const [firstField = 'id', ...otherFields] = V1_RESPONSE_FIELDS
+
+const fieldListV1 = z
+  .string()
+  .transform((value) => [...new Set(value.split(',').map((field) => field.trim()))])
+  .pipe(z.array(z.enum([firstField, ...otherFields])).min(1))
+
+export const listGroupsQueryV1 = z
+  .strictObject(shapeToVersion(listGroupsQuery.shape, GROUP_RENAMES_V1, { fields: fieldListV1.optional() }))
+  .superRefine((query, context) => {
+    if (query.scope === 'mine' && !query.type) {
+      context.addIssue({ code: 'custom', path: ['type'], message: 'scope=mine needs a type' })
+    }
+  })
+
+const groupV1Shape = shapeToVersion(group.shape, GROUP_RENAMES_V1, { isPrivate })
+const GROUP_EXAMPLE_V1 = fieldsToVersion(GROUP_RENAMES_V1, GROUP_EXAMPLE)
+
+export const groupV1 = z.strictObject(groupV1Shape).meta({ id: 'GroupV1', examples: [GROUP_EXAMPLE_V1] })
+
+export const listedGroupV1 = z
+  .strictObject(groupV1Shape)
+  .partial()
+  .meta({
+    id: 'ListedGroupV1',
+    description: 'a group; only the fields named by `fields=` when it is given',
+    examples: [GROUP_EXAMPLE_V1],
+  })
+
+const bodyToCurrent = (body: unknown) => fieldsToCurrent(GROUP_RENAMES_V1, body)
+const groupToVersion = (value: unknown) => fieldsToVersion(GROUP_RENAMES_V1, value)
+
+function listQueryToCurrent(query: unknown): unknown {
+  const converted = fieldsToCurrent(GROUP_RENAMES_V1, query) as { fields?: string[] }
+  if (converted.fields)
+    converted.fields = converted.fields.map((f) => fieldNameToCurrent(GROUP_RENAMES_V1, f))
+  return converted
+}
+
+/**
+ * A batch item in v2 names. Items are validated one by one by the handler (an invalid item is
+ * reported, not fatal), so here only names move; a value of the wrong type is passed on as it is,
+ * for the handler to refuse.
+ */
+function batchItemToCurrent(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return item
+  const { isPrivate, ...rest } = item as Record<string, unknown>
+  const renamed = fieldsToCurrent(GROUP_RENAMES_V1, rest) as Record<string, unknown>
+  if (isPrivate === undefined) return renamed
+  return {
+    ...renamed,
+    privacySettings:
+      typeof isPrivate === 'boolean' ? { visibility: isPrivate ? 'private' : 'tenant' } : isPrivate,
+  }
+}
+
+/** Batch outcomes with the fields their errors name in v1 terms. */
+function batchOutcomesToVersion(outcomes: unknown): unknown {
+  if (!Array.isArray(outcomes)) return outcomes
+  return outcomes.map((outcome: { error?: { details?: { field: string; message: string }[] } }) => {
+    if (!outcome.error?.details) return outcome
+    const details = outcome.error.details.map((detail) => {
+      const [first = '', ...rest] = detail.field.split('.')
+      const renamed = fieldNameToVersion(GROUP_RENAMES_V1, first)
+      // privacySettings.visibility is one boolean in v1.
+      return { ...detail, field: renamed === 'isPrivate' ? renamed : [renamed, ...rest].join('.') }
+    })
+    return { ...outcome, error: { ...outcome.error, details } }
+  })
+}
+
+export const batchCreateGroupsBodyV1 = z
+  .strictObject({
+    items: z
+      .array(z.unknown().meta({ description: 'a v1 group body, as for POST /v1/groups' }))
+      .min(1)
+      .max(MAX_BATCH_CREATE),
+  })
+  .meta({
+    id: 'CreateGroupBatchV1',
+    examples: [{ items: [{ name: 'Platform team', type: 'team', isPrivate: false }] }],
+  })
+
+export const GROUP_CHANGES_V1: readonly SchemaChange[] = [
+  {
+    current: batchCreateGroupsBody,
+    version: batchCreateGroupsBodyV1,
+    toCurrent: (body) => ({ items: (body as { items: unknown[] }).items.map(batchItemToCurrent) }),
+  },
+  { current: batchOutcomes, version: batchOutcomes, toVersion: batchOutcomesToVersion },
+  { current: createGroupBody, version: createGroupBodyV1, toCurrent: bodyToCurrent },
+  { current: updateGroupBody, version: updateGroupBodyV1, toCurrent: bodyToCurrent },
+  { current: listGroupsQuery, version: listGroupsQueryV1, toCurrent: listQueryToCurrent },
+  { current: group, version: groupV1, toVersion: groupToVersion },
+  { current: listedGroup, version: listedGroupV1, toVersion: groupToVersion },
+]
