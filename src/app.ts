@@ -13,17 +13,24 @@ import apiVersion from './http/plugins/app/api-version.js'
 import authentication from './http/plugins/app/authentication.js'
 import correlationId, { correlationIdOf } from './http/plugins/app/correlation-id.js'
 import errorHandler from './http/plugins/app/error-handler.js'
+import idempotency from './http/plugins/app/idempotency.js'
 import lifecycle from './http/plugins/app/lifecycle.js'
 import httpMetrics from './http/plugins/app/metrics.js'
 import requestLogging from './http/plugins/app/request-logging.js'
+import tenantStanding from './http/plugins/app/tenant-standing.js'
 import cors from './http/plugins/external/cors.js'
+import helmet from './http/plugins/external/helmet.js'
 import jwt from './http/plugins/external/jwt.js'
+import rateLimit from './http/plugins/external/rate-limit.js'
 import swagger from './http/plugins/external/swagger.js'
 import loadShedding from './http/plugins/external/under-pressure.js'
+import { auditRoutes } from './http/routes/audit/index.js'
 import { docsRoutes } from './http/routes/docs/index.js'
 import { groupRoutes } from './http/routes/groups/index.js'
 import { GROUP_VERSIONS } from './http/routes/groups/versions.js'
 import { healthRoutes } from './http/routes/health/index.js'
+import { tenantRoutes } from './http/routes/tenants/index.js'
+import { userRoutes } from './http/routes/users/index.js'
 import { mergeChanges } from './http/versioning/schema-change.js'
 import { UnversionedPaths } from './http/versioning/unversioned-paths.js'
 import { versionedRoutes } from './http/versioning/versioned-routes.js'
@@ -32,7 +39,12 @@ import { eventLoopCheck } from './observability/event-loop-health.js'
 import { HealthMonitor } from './observability/health-monitor.js'
 import { loggerOptions } from './observability/logger.js'
 import type { Metrics } from './observability/metrics.js'
+import type { AuditService } from './services/audit-service.js'
 import type { GroupService } from './services/group-service.js'
+import type { IdempotencyStore } from './services/idempotency-store.js'
+import type { TenantDirectory } from './services/tenant-directory.js'
+import type { TenantService } from './services/tenant-service.js'
+import type { UserService } from './services/user-service.js'
 
 export interface BuildAppOptions {
   /** Overrides of Fastify's own options (server.ts passes its timeouts). */
@@ -58,6 +70,7 @@ export async function buildApp(
     // request-logging writes one line per request instead, with the route template and the caller.
     logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
     // Requests reaching a closing server are still answered (lifecycle closes their connection);
     // Fastify's own 503 would not be in the error envelope.
     return503OnClosing: false,
@@ -78,9 +91,15 @@ export async function buildApp(
   await app.register(apiVersion, { unversioned })
   await app.register(lifecycle)
   await app.register(loadShedding, { loadShedding: config.loadShedding })
+  await app.register(helmet)
   await app.register(cors, { cors: config.cors })
   await app.register(jwt, { jwt: config.jwt })
   await app.register(authentication)
+  await app.register(tenantStanding, {
+    directory: container.resolve<TenantDirectory>(TOKENS.TenantDirectory),
+  })
+  await app.register(rateLimit, { limits: config.rateLimitPerMinute })
+  await app.register(idempotency, { store: container.resolve<IdempotencyStore>(TOKENS.IdempotencyStore) })
   await app.register(requestLogging)
   await app.register(httpMetrics, { metrics: container.resolve<Metrics>(TOKENS.Metrics) })
 
@@ -102,11 +121,17 @@ export async function buildApp(
   await app.register(healthRoutes, { monitor: health })
   await app.register(docsRoutes)
   const groups = container.resolve<GroupService>(TOKENS.GroupService)
+  const tenants = container.resolve<TenantService>(TOKENS.TenantService)
+  const users = container.resolve<UserService>(TOKENS.UserService)
+  const audit = container.resolve<AuditService>(TOKENS.AuditService)
   await app.register(versionedRoutes, {
     changes: API_CHANGES,
     unversioned,
     routes: async (api) => {
       await api.register(groupRoutes, { groups })
+      await api.register(tenantRoutes, { tenants })
+      await api.register(userRoutes, { users })
+      await api.register(auditRoutes, { audit })
     },
   })
 

@@ -1,7 +1,9 @@
 // The one DI container, assembled at start-up. Tests call buildContainer and then register their
 // own value for any token before building the app.
 import 'reflect-metadata'
+import { createHash } from 'node:crypto'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { KMSClient } from '@aws-sdk/client-kms'
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe'
 import type { Config } from './config/config.js'
@@ -13,8 +15,17 @@ import { createDocumentClient, createDynamoDbClient } from './db/dynamodb-client
 import { ItemCache } from './db/item-cache.js'
 import { TableGateway } from './db/table-gateway.js'
 import { Metrics } from './observability/metrics.js'
+import { BlindIndex } from './security/blind-index.js'
+import { FieldCipher } from './security/field-cipher.js'
+import { KmsKeyProvider } from './security/kms-key-provider.js'
+import { LocalKeyProvider, parseMasterKeys } from './security/local-key-provider.js'
+import { AuditService } from './services/audit-service.js'
 import { type Clock, systemClock } from './services/clock.js'
 import { GroupService } from './services/group-service.js'
+import { IdempotencyStore } from './services/idempotency-store.js'
+import { TenantDirectory } from './services/tenant-directory.js'
+import { TenantService } from './services/tenant-service.js'
+import { UserService } from './services/user-service.js'
 
 export const TOKENS = {
   Config: Symbol('Config'),
@@ -27,6 +38,13 @@ export const TOKENS = {
   TableGateway: Symbol('TableGateway'),
   ChangeWriter: Symbol('ChangeWriter'),
   GroupService: Symbol('GroupService'),
+  FieldCipher: Symbol('FieldCipher'),
+  BlindIndex: Symbol('BlindIndex'),
+  TenantDirectory: Symbol('TenantDirectory'),
+  TenantService: Symbol('TenantService'),
+  UserService: Symbol('UserService'),
+  AuditService: Symbol('AuditService'),
+  IdempotencyStore: Symbol('IdempotencyStore'),
 } as const
 
 export function buildContainer(config: Readonly<Config>): DependencyContainer {
@@ -82,5 +100,59 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
         c.resolve<Clock>(TOKENS.Clock),
       ),
   )
+  registerTenancy(container, config)
   return container
+}
+
+/** Tenants, users, the audit log and what they need: encryption, the blind index, idempotency. */
+function registerTenancy(container: DependencyContainer, config: Readonly<Config>): void {
+  const singleton = <T>(token: symbol, create: (c: DependencyContainer) => T) =>
+    container.register<T>(token, { useFactory: instanceCachingFactory(create) })
+  const gateway = (c: DependencyContainer) => c.resolve<TableGateway>(TOKENS.TableGateway)
+  const changes = (c: DependencyContainer) => c.resolve<ChangeWriter>(TOKENS.ChangeWriter)
+  const clock = (c: DependencyContainer) => c.resolve<Clock>(TOKENS.Clock)
+  const { encryption } = config
+
+  singleton(TOKENS.FieldCipher, () => {
+    const provider = encryption.kmsKeyId
+      ? new KmsKeyProvider(new KMSClient({ region: config.dynamodb.region }), encryption.kmsKeyId)
+      : new LocalKeyProvider(parseMasterKeys(encryption.localMasterKeys), encryption.localMasterKeyId)
+    return new FieldCipher(provider, {
+      maxUses: encryption.dataKeyMaxUses,
+      maxAgeMs: encryption.dataKeyMaxAgeMs,
+      maxCachedKeys: 1_000,
+    })
+  })
+  singleton(
+    TOKENS.BlindIndex,
+    () => new BlindIndex(createHash('sha256').update(encryption.blindIndexKey).digest()),
+  )
+  singleton(TOKENS.TenantDirectory, (c) => new TenantDirectory(gateway(c), config.tenantCacheTtlMs))
+  singleton(
+    TOKENS.TenantService,
+    (c) =>
+      new TenantService(gateway(c), changes(c), c.resolve<TenantDirectory>(TOKENS.TenantDirectory), clock(c)),
+  )
+  singleton(
+    TOKENS.UserService,
+    (c) =>
+      new UserService(
+        gateway(c),
+        changes(c),
+        c.resolve<FieldCipher>(TOKENS.FieldCipher),
+        c.resolve<BlindIndex>(TOKENS.BlindIndex),
+        clock(c),
+      ),
+  )
+  singleton(TOKENS.AuditService, (c) => new AuditService(gateway(c)))
+  singleton(
+    TOKENS.IdempotencyStore,
+    (c) =>
+      new IdempotencyStore(
+        gateway(c),
+        // A request still unanswered after the server's request timeout has failed; its key is free.
+        { retentionSeconds: config.idempotencyTtlSeconds, lockMs: config.http.requestTimeoutMs || 120_000 },
+        clock(c),
+      ),
+  )
 }

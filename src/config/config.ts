@@ -48,6 +48,25 @@ const operationsVariables = {
   LOAD_SHED_RETRY_AFTER_SECONDS: integer(1, 3_600).default(5),
 }
 
+// Tenancy and security (issue 4): field encryption keys, the blind index key, tenant standing,
+// rate limits per tier, idempotency keys and the proxy in front of the server.
+export const DEVELOPMENT_MASTER_KEYS = `dev:${Buffer.alloc(32, 'tessera-development-master-key').toString('base64')}`
+export const DEVELOPMENT_BLIND_INDEX_KEY = 'tessera-development-blind-index-key-change-me'
+const securityVariables = {
+  KMS_KEY_ID: z.string().min(1).optional(),
+  LOCAL_MASTER_KEYS: z.string().min(1).optional(),
+  LOCAL_MASTER_KEY_ID: z.string().min(1).optional(),
+  BLIND_INDEX_KEY: z.string().min(32).optional(),
+  DATA_KEY_MAX_USES: integer(1).default(10_000),
+  DATA_KEY_MAX_AGE_MS: integer(1_000).default(300_000),
+  TENANT_CACHE_TTL_MS: integer(0, 600_000).default(30_000),
+  RATE_LIMIT_BASIC_PER_MINUTE: integer(1).default(600),
+  RATE_LIMIT_STANDARD_PER_MINUTE: integer(1).default(3_000),
+  RATE_LIMIT_PREMIUM_PER_MINUTE: integer(1).default(15_000),
+  IDEMPOTENCY_TTL_HOURS: integer(1, 720).default(24),
+  TRUST_PROXY: booleanFlag.default(false),
+}
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -78,6 +97,7 @@ const envSchema = z
     CORS_CREDENTIALS: booleanFlag.default(false),
     BODY_LIMIT_BYTES: integer(1024).default(1_048_576),
     ...operationsVariables,
+    ...securityVariables,
   })
   .superRefine((env, ctx) => {
     // Operations: the drain delay is part of the shutdown budget, and Node refuses a request
@@ -106,6 +126,20 @@ const envSchema = z
     }
     if (!env.CURSOR_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['CURSOR_SECRET'], message: 'production needs a CURSOR_SECRET' })
+    }
+    if (!env.KMS_KEY_ID && (!env.LOCAL_MASTER_KEYS || env.LOCAL_MASTER_KEYS === DEVELOPMENT_MASTER_KEYS)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KMS_KEY_ID'],
+        message: 'production needs KMS_KEY_ID (or LOCAL_MASTER_KEYS other than the development key)',
+      })
+    }
+    if (!env.BLIND_INDEX_KEY || env.BLIND_INDEX_KEY === DEVELOPMENT_BLIND_INDEX_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BLIND_INDEX_KEY'],
+        message: 'production needs a BLIND_INDEX_KEY',
+      })
     }
   })
 
@@ -174,6 +208,23 @@ export interface Config {
     maxRssBytes: number
     retryAfterSeconds: number
   }
+  // Tenancy and security (issue 4)
+  encryption: {
+    /** Data keys from KMS when set; otherwise wrapped with a local master key. */
+    kmsKeyId: string | undefined
+    /** `id:<base64 32 bytes>,...`; the current one wraps new data keys, the others still decrypt. */
+    localMasterKeys: string
+    localMasterKeyId: string
+    blindIndexKey: string
+    dataKeyMaxUses: number
+    dataKeyMaxAgeMs: number
+  }
+  /** How long a tenant's status and tier are taken from memory (suspension reaches other instances within it). */
+  tenantCacheTtlMs: number
+  rateLimitPerMinute: { basic: number; standard: number; premium: number }
+  idempotencyTtlSeconds: number
+  /** Behind a load balancer: client addresses come from X-Forwarded-For. */
+  trustProxy: boolean
 }
 
 /** Above the keep-alive timeout, so Node never cuts a kept-alive connection the load balancer still uses. */
@@ -247,7 +298,30 @@ export function loadConfig(environment: Environment): Readonly<Config> {
       maxRssBytes: env.LOAD_SHED_MAX_RSS_BYTES,
       retryAfterSeconds: env.LOAD_SHED_RETRY_AFTER_SECONDS,
     },
+    encryption: encryptionSettings(env),
+    tenantCacheTtlMs: env.TENANT_CACHE_TTL_MS,
+    rateLimitPerMinute: {
+      basic: env.RATE_LIMIT_BASIC_PER_MINUTE,
+      standard: env.RATE_LIMIT_STANDARD_PER_MINUTE,
+      premium: env.RATE_LIMIT_PREMIUM_PER_MINUTE,
+    },
+    idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_HOURS * 3_600,
+    trustProxy: env.TRUST_PROXY,
   })
+}
+
+function encryptionSettings(env: z.infer<typeof envSchema>): Config['encryption'] {
+  const localMasterKeys = env.LOCAL_MASTER_KEYS ?? DEVELOPMENT_MASTER_KEYS
+  // The first key listed is the current one unless LOCAL_MASTER_KEY_ID names another.
+  const firstId = localMasterKeys.split(':')[0]?.trim() ?? 'dev'
+  return {
+    kmsKeyId: env.KMS_KEY_ID,
+    localMasterKeys,
+    localMasterKeyId: env.LOCAL_MASTER_KEY_ID ?? firstId,
+    blindIndexKey: env.BLIND_INDEX_KEY ?? DEVELOPMENT_BLIND_INDEX_KEY,
+    dataKeyMaxUses: env.DATA_KEY_MAX_USES,
+    dataKeyMaxAgeMs: env.DATA_KEY_MAX_AGE_MS,
+  }
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

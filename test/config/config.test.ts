@@ -1,8 +1,17 @@
 import t, { type Test } from 'tap'
-import { ConfigError, DEVELOPMENT_JWT_SECRET, type Environment, loadConfig } from '../../src/config/config.js'
+import {
+  ConfigError,
+  DEVELOPMENT_BLIND_INDEX_KEY,
+  DEVELOPMENT_JWT_SECRET,
+  DEVELOPMENT_MASTER_KEYS,
+  type Environment,
+  loadConfig,
+} from '../../src/config/config.js'
 
 const PRODUCTION_SECRET = 'a-production-secret-of-enough-length'
 const CURSOR_SECRET = 'a-cursor-secret-of-enough-length'
+// What production needs besides the JWT and cursor secrets: an encryption key and a blind index key.
+const KEYS = { KMS_KEY_ID: 'alias/tessera-fields', BLIND_INDEX_KEY: 'a-blind-index-key-of-enough-length-32' }
 
 function configError(t: Test, environment: Environment, variable: string, label: string) {
   let thrown: unknown
@@ -155,7 +164,12 @@ t.test('production refuses to run without CURSOR_SECRET', async (t) => {
 })
 
 t.test('production runs with a real secret or a JWKS URL, and a cursor secret', async (t) => {
-  const withSecret = loadConfig({ NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET, CURSOR_SECRET })
+  const withSecret = loadConfig({
+    NODE_ENV: 'production',
+    JWT_SECRET: PRODUCTION_SECRET,
+    CURSOR_SECRET,
+    ...KEYS,
+  })
   t.equal(withSecret.env, 'production')
   t.equal(withSecret.jwt.secret, PRODUCTION_SECRET)
   t.equal(withSecret.cursorSecret, CURSOR_SECRET)
@@ -164,6 +178,7 @@ t.test('production runs with a real secret or a JWKS URL, and a cursor secret', 
     NODE_ENV: 'production',
     JWT_JWKS_URL: 'https://cognito-idp.us-east-1.amazonaws.com/pool/.well-known/jwks.json',
     CURSOR_SECRET,
+    ...KEYS,
   })
   t.equal(withJwks.jwt.secret, undefined, 'no fallback secret when verifying through JWKS')
   t.equal(withJwks.jwt.jwksUrl, 'https://cognito-idp.us-east-1.amazonaws.com/pool/.well-known/jwks.json')
@@ -303,4 +318,23 @@ t.test('bad operations settings are refused, naming the variable', async (t) => 
       .requestTimeoutMs,
     30_000,
   )
+})
+
+t.test('production refuses to start without its own encryption and blind index keys', async (t) => {
+  const base = { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET, CURSOR_SECRET }
+  configError(t, { ...base, BLIND_INDEX_KEY: KEYS.BLIND_INDEX_KEY }, 'KMS_KEY_ID', 'no key at all')
+  configError(
+    t,
+    { ...base, BLIND_INDEX_KEY: KEYS.BLIND_INDEX_KEY, LOCAL_MASTER_KEYS: DEVELOPMENT_MASTER_KEYS },
+    'KMS_KEY_ID',
+    'the development master key',
+  )
+  configError(t, { ...base, KMS_KEY_ID: KEYS.KMS_KEY_ID }, 'BLIND_INDEX_KEY', 'no blind index key')
+  const local = loadConfig({
+    ...base,
+    BLIND_INDEX_KEY: KEYS.BLIND_INDEX_KEY,
+    LOCAL_MASTER_KEYS: `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`,
+  })
+  t.equal(local.encryption.localMasterKeyId, 'k2', 'the first local key listed is the current one')
+  t.equal(loadConfig({}).encryption.blindIndexKey, DEVELOPMENT_BLIND_INDEX_KEY)
 })

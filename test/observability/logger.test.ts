@@ -15,6 +15,8 @@ t.test('lines are JSON with a level name and an ISO time', async (t) => {
     NODE_ENV: 'production',
     JWT_SECRET: 'x'.repeat(32),
     CURSOR_SECRET: 'y'.repeat(32),
+    KMS_KEY_ID: 'alias/test',
+    BLIND_INDEX_KEY: 'z'.repeat(32),
   })
   log.info({ groupId: 'g1' }, 'group created')
   const [line] = capture.lines()

@@ -26,7 +26,7 @@ const oneGroup = dataResponse(groupSchema, 'the group', { ETag: HEADERS.ETag })
 const conflicts = errorResponses(409, 412)
 const createDocs = {
   summary: 'Create a group',
-  response: { 201: dataResponse(groupSchema, 'the group, as created', HEADERS) },
+  response: { 201: dataResponse(groupSchema, 'the group, as created', HEADERS), ...errorResponses(409, 422) },
 }
 const readDocs = { summary: 'Read a group', response: { 200: oneGroup } }
 const updateDocs = { summary: 'Change some fields of a group', response: { 200: oneGroup, ...conflicts } }
@@ -36,7 +36,10 @@ const batchDocs = {
   description:
     'Each item is a group body as for POST /groups. Valid items are all written (each with its audit ' +
     'entry); each outcome says the id it got or why it was not written, by index. Nothing is dropped.',
-  response: { 200: dataResponse(batchOutcomes, 'one outcome per item, in item order') },
+  response: {
+    200: dataResponse(batchOutcomes, 'one outcome per item, in item order'),
+    ...errorResponses(409, 422),
+  },
 }
 const listDocs = {
   summary: 'List groups',
@@ -53,19 +56,27 @@ function unwrap<T>(result: ServiceResult<T>): T {
 }
 
 export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = async (app, { groups }) => {
-  app.post('/groups', { schema: { body: createGroupBody, ...createDocs } }, async (request, reply) => {
-    const group = unwrap(await groups.create(request.auth, request.body))
-    request.log.info({ groupId: group.id }, 'group created')
-    return reply
-      .status(201)
-      .header('Location', `${request.url.replace(/\/$/, '')}/${group.id}`)
-      .header('ETag', etagOf(group.version))
-      .send(success(presentGroup(group)))
-  })
+  app.post(
+    '/groups',
+    { schema: { body: createGroupBody, ...createDocs }, config: { idempotent: true } },
+    async (request, reply) => {
+      const group = unwrap(await groups.create(request.auth, request.body))
+      request.log.info({ groupId: group.id }, 'group created')
+      return reply
+        .status(201)
+        .header('Location', `${request.url.replace(/\/$/, '')}/${group.id}`)
+        .header('ETag', etagOf(group.version))
+        .send(success(presentGroup(group)))
+    },
+  )
 
   app.post(
     '/groups/batch',
-    { schema: { body: batchCreateGroupsBody, ...batchDocs }, bodyLimit: BATCH_BODY_LIMIT_BYTES },
+    {
+      schema: { body: batchCreateGroupsBody, ...batchDocs },
+      bodyLimit: BATCH_BODY_LIMIT_BYTES,
+      config: { idempotent: true },
+    },
     async (request) => {
       const valid: { index: number; input: z.infer<typeof createGroupBody> }[] = []
       const invalid: { index: number; error: { code: string; message: string; details: ErrorDetail[] } }[] =

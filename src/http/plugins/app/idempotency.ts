@@ -1,0 +1,88 @@
+// Idempotency-Key on POST routes that opt in (`config: { idempotent: true }`): the first request
+// with a key runs and its response is stored; a retry with the same key and body gets that
+// response again; the same key with another body is 422; while the first still runs, 409.
+import { createHash } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { AppError, conflict, validationError } from '../../../errors/app-error.js'
+import type { IdempotencyRecord } from '../../../models/index.js'
+import type { IdempotencyStore } from '../../../services/idempotency-store.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    idempotent?: boolean
+  }
+  interface FastifyRequest {
+    idempotencyRecord?: IdempotencyRecord
+  }
+}
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
+// Replayed with the body; the rest are the server's to set again.
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag']
+
+async function idempotency(app: FastifyInstance, { store }: { store: IdempotencyStore }) {
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const key = request.headers['idempotency-key']
+    if (key === undefined || !request.routeOptions.config.idempotent) return
+    if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+      throw validationError([
+        { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
+      ])
+    }
+    const claim = await store.claim(request.auth.tenantId, request.auth.userId, key, requestHash(request))
+    switch (claim.state) {
+      case 'claimed':
+        request.idempotencyRecord = claim.record
+        return
+      case 'in_progress':
+        throw conflict('a request with this Idempotency-Key is still in progress')
+      case 'reused_with_other_request':
+        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for another request')
+      case 'completed':
+        reply
+          .status(claim.response.status)
+          .headers(claim.response.headers)
+          .header('Idempotent-Replayed', 'true')
+        return reply.send(claim.response.body)
+    }
+  })
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const record = request.idempotencyRecord
+    if (!record) return payload
+    request.idempotencyRecord = undefined
+    try {
+      // A server-side failure is not an answer to keep: the client may retry with the same key.
+      if (reply.statusCode >= 500) await store.release(record)
+      else
+        await store.complete(record, {
+          status: reply.statusCode,
+          headers: replayedHeaders(reply),
+          body: String(payload ?? ''),
+        })
+    } catch (error) {
+      // The response stands; the key frees itself when its lock lapses.
+      request.log.warn({ err: error }, 'idempotency record not updated')
+    }
+    return payload
+  })
+}
+
+/** The method, the URL and the body as parsed: a retry must send the same request. */
+function requestHash(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.url}\u0000${JSON.stringify(request.body ?? null)}`)
+    .digest('base64url')
+}
+
+function replayedHeaders(reply: FastifyReply): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const name of REPLAYED_HEADERS) {
+    const value = reply.getHeader(name)
+    if (value !== undefined) headers[name] = String(value)
+  }
+  return headers
+}
+
+export default fp(idempotency, { name: 'idempotency', dependencies: ['authentication'] })

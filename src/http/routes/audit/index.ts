@@ -1,0 +1,82 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
+import { AUDIT_ACTIONS, type AuditEntry } from '../../../models/index.js'
+import type { AuditService } from '../../../services/audit-service.js'
+import { page } from '../../envelope.js'
+import { unwrap } from '../../route-helpers.js'
+import { timestamp } from '../../schemas/envelope.js'
+import { pageResponse } from '../../schemas/responses.js'
+
+const isoInstant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString())
+
+export const auditQuery = z
+  .strictObject({
+    entityType: z.enum(['group', 'user', 'tenant']).optional(),
+    entityId: z
+      .string()
+      .regex(/^[^#\s]{1,128}$/)
+      .optional(),
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
+  })
+  .superRefine((query, context) => {
+    if ((query.entityType === undefined) !== (query.entityId === undefined)) {
+      context.addIssue({ code: 'custom', path: ['entityId'], message: 'entityType and entityId go together' })
+    }
+    if (query.entityType && (query.from || query.to)) {
+      context.addIssue({ code: 'custom', path: ['from'], message: 'filter by entity or by time, not both' })
+    }
+  })
+
+const values = z.record(z.string(), z.unknown()).nullable()
+
+export const auditEntry = z
+  .strictObject({
+    id: z.string(),
+    entityType: z.string(),
+    entityId: z.string(),
+    action: z.enum(AUDIT_ACTIONS),
+    userId: z.string(),
+    tenantId: z.string(),
+    timestamp,
+    oldValues: values,
+    newValues: values.meta({ description: 'encrypted fields show as ***' }),
+    ipAddress: z.string().nullable(),
+    userAgent: z.string().nullable(),
+  })
+  .meta({ id: 'AuditEntry' })
+
+const presentEntry = (entry: AuditEntry) => ({
+  id: entry.id,
+  entityType: entry.entityType,
+  entityId: entry.entityId,
+  action: entry.action,
+  userId: entry.userId,
+  tenantId: entry.tenantId,
+  timestamp: entry.timestamp,
+  oldValues: entry.oldValues,
+  newValues: entry.newValues,
+  ipAddress: entry.ipAddress,
+  userAgent: entry.userAgent,
+})
+
+const listDocs = {
+  summary: 'The audit log, newest first (tenant admins): one entity’s history, or a time range',
+  response: { 200: pageResponse(auditEntry, 'one page of audit entries') },
+}
+
+export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditService }> = async (app, { audit }) => {
+  app.get('/audit', { schema: { querystring: auditQuery, ...listDocs } }, async (request) => {
+    const { entityType, entityId, from, to, limit, cursor } = request.query
+    const pageRequest = { limit, cursor }
+    const result =
+      entityType && entityId
+        ? await audit.listByEntity(request.auth, { entityType, entityId }, pageRequest)
+        : await audit.listByTime(request.auth, { from, to }, pageRequest)
+    const { items, nextCursor } = unwrap(result)
+    return page(items.map(presentEntry), nextCursor, limit)
+  })
+}
