@@ -17,6 +17,19 @@ export class Metrics {
     registers: [this.registry],
   })
 
+  readonly httpRequestsInFlight = new Gauge({
+    name: 'http_requests_in_flight',
+    help: 'HTTP requests received and not yet answered',
+    registers: [this.registry],
+  })
+
+  readonly httpRequestsByTier = new Counter({
+    name: 'http_requests_by_tier_total',
+    help: 'Authenticated HTTP requests by the tenant tier of the caller',
+    labelNames: ['tier'] as const,
+    registers: [this.registry],
+  })
+
   readonly dynamodbCallDuration = new Histogram({
     name: 'dynamodb_call_duration_seconds',
     help: 'DynamoDB call duration in seconds including SDK retries, by operation, table and outcome',

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { z } from 'zod'
 import type { Metrics } from '../../../observability/metrics.js'
@@ -12,9 +12,26 @@ const metricsSchema = {
   },
 }
 
-/** Times every request, labelled by route template; unmatched URLs share one label. */
+const counted = Symbol('counted in flight')
+
+/**
+ * Times every request, labelled by route template (unmatched URLs share one label), counts the
+ * requests in flight, and counts requests by tenant tier (the tier, not the tenant: bounded labels).
+ */
 async function httpMetrics(app: FastifyInstance, { metrics }: { metrics: Metrics }) {
+  const settle = (request: FastifyRequest & { [counted]?: boolean }) => {
+    if (!request[counted]) return
+    request[counted] = false
+    metrics.httpRequestsInFlight.dec()
+  }
+  app.addHook('onRequest', async (request: FastifyRequest & { [counted]?: boolean }) => {
+    request[counted] = true
+    metrics.httpRequestsInFlight.inc()
+  })
+  app.addHook('onRequestAbort', async (request) => settle(request))
   app.addHook('onResponse', async (request, reply) => {
+    settle(request)
+    if (request.tenantTier) metrics.httpRequestsByTier.inc({ tier: request.tenantTier })
     metrics.httpRequestDuration.observe(
       {
         method: request.method,
