@@ -100,7 +100,11 @@ t.test('/metrics exposes process metrics and request durations by route template
   )
   t.match(metrics.body, /route="unmatched",status_class="4xx"/)
   t.notMatch(metrics.body, new RegExp(created.json().data.id), 'no raw URL becomes a label')
-  t.match(metrics.body, /http_requests_by_tier_total\{tier="standard"\} 2/, 'two authenticated requests, by tier')
+  t.match(
+    metrics.body,
+    /http_requests_by_tier_total\{tier="standard"\} 2/,
+    'two authenticated requests, by tier',
+  )
   t.notMatch(metrics.body, /tenant="acme"|acme/, 'no tenant id becomes a label')
   // The /metrics request itself is the one in flight while it is answered.
   t.match(metrics.body, /http_requests_in_flight 1\n/)
