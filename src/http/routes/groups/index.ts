@@ -2,17 +2,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { z } from 'zod'
 import type { ErrorDetail } from '../../../errors/app-error.js'
 import type { GroupService } from '../../../services/group-service.js'
-import type { ServiceResult } from '../../../services/service-result.js'
 import { page, success } from '../../envelope.js'
+import { etagOf, ifMatchHeaders, parseIfMatch } from '../../if-match.js'
+import { locationOf, unwrap } from '../../route-helpers.js'
 import { dataResponse, errorResponses, HEADERS, noContent, pageResponse } from '../../schemas/responses.js'
 import { detailsOf } from '../../zod-details.js'
-import { etagOf, parseIfMatch, presentGroup } from './presenter.js'
+import { presentGroup } from './presenter.js'
 import { batchOutcomes, group as groupSchema, listedGroup } from './responses.js'
 import {
   batchCreateGroupsBody,
   createGroupBody,
   groupParams,
-  ifMatchHeaders,
   listGroupsQuery,
   updateGroupBody,
 } from './schemas.js'
@@ -49,12 +49,6 @@ const listDocs = {
   response: { 200: pageResponse(listedGroup, 'one page of the groups the caller may read') },
 }
 
-/** Returns the value of a successful result, or throws its error for the error handler. */
-function unwrap<T>(result: ServiceResult<T>): T {
-  if (!result.ok) throw result.error
-  return result.value
-}
-
 export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = async (app, { groups }) => {
   app.post(
     '/groups',
@@ -64,7 +58,7 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = asyn
       request.log.info({ groupId: group.id }, 'group created')
       return reply
         .status(201)
-        .header('Location', `${request.url.replace(/\/$/, '')}/${group.id}`)
+        .header('Location', locationOf(request.url, group.id))
         .header('ETag', etagOf(group.version))
         .send(success(presentGroup(group)))
     },

@@ -103,6 +103,4 @@ export const listGroupsQuery = z
     }
   })
 
-export const ifMatchHeaders = z.looseObject({ 'if-match': z.string().max(100).optional() })
-
 export type ListGroupsQuery = z.infer<typeof listGroupsQuery>

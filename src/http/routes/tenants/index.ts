@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Tenant } from '../../../models/index.js'
 import type { TenantService } from '../../../services/tenant-service.js'
 import { page, success } from '../../envelope.js'
+import { etagOf, ifMatchHeaders, parseIfMatch } from '../../if-match.js'
 import { locationOf, unwrap } from '../../route-helpers.js'
 import { dataResponse, errorResponses, HEADERS, pageResponse } from '../../schemas/responses.js'
-import { etagOf, parseIfMatch } from '../groups/presenter.js'
-import { ifMatchHeaders } from '../groups/schemas.js'
 import { createTenantBody, listTenantsQuery, tenant, tenantParams, updateTenantBody } from './schemas.js'
 
 const presentTenant = (t: Tenant) => ({

@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { User } from '../../../models/index.js'
 import type { UserService } from '../../../services/user-service.js'
 import { page, success } from '../../envelope.js'
+import { etagOf, ifMatchHeaders, parseIfMatch } from '../../if-match.js'
 import { locationOf, unwrap } from '../../route-helpers.js'
 import { dataResponse, errorResponses, HEADERS, noContent, pageResponse } from '../../schemas/responses.js'
-import { etagOf, parseIfMatch } from '../groups/presenter.js'
-import { ifMatchHeaders } from '../groups/schemas.js'
 import { createUserBody, listUsersQuery, updateUserBody, user, userParams } from './schemas.js'
 
 const presentUser = (u: User) => ({

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { etagOf, parseIfMatch, presentGroup } from '../../../../src/http/routes/groups/presenter.js'
+import { etagOf, parseIfMatch } from '../../../../src/http/if-match.js'
+import { presentGroup } from '../../../../src/http/routes/groups/presenter.js'
 import { GROUP_RESPONSE_FIELDS } from '../../../../src/http/routes/groups/schemas.js'
 import { Group } from '../../../../src/models/index.js'
 
