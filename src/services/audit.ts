@@ -14,23 +14,42 @@ import type { RequestContext } from './request-context.js'
 export const MASK = '***'
 const MAX_USER_AGENT = 512
 
-/** The entity's fields as the audit log shows them. */
-export function snapshot(model: TenantModel): Record<string, unknown> {
+/** The entity's fields as they are (bookkeeping and derived fields left out), to compare. */
+export function valuesOf(model: TenantModel): Record<string, unknown> {
   const modelClass = model.constructor as ModelClass<Model>
-  const encrypted = new Set(modelClass.encryptedFields ?? [])
   const derived = new Set(modelClass.derivedFields ?? [])
   const values: Record<string, unknown> = {}
   for (const field of layoutOf(modelClass).fields) {
     if (derived.has(field) || field === 'deletedUtc') continue
-    const value = (model as unknown as Record<string, unknown>)[field]
-    values[field] =
-      encrypted.has(field) && value !== null && value !== undefined ? MASK : structuredClone(value)
+    values[field] = structuredClone((model as unknown as Record<string, unknown>)[field])
   }
   return values
 }
 
-/** Only the fields that differ, before and after (bookkeeping fields left out). */
-export function difference(before: Record<string, unknown>, after: Record<string, unknown>) {
+/** Values as the audit log shows them: encrypted fields masked. */
+function masked(model: TenantModel, values: Record<string, unknown>): Record<string, unknown> {
+  const encrypted = (model.constructor as ModelClass<Model>).encryptedFields ?? []
+  const shown = { ...values }
+  for (const field of encrypted) {
+    if (shown[field] !== null && shown[field] !== undefined) shown[field] = MASK
+  }
+  return shown
+}
+
+/** The entity's fields as the audit log shows them. */
+export function snapshot(model: TenantModel): Record<string, unknown> {
+  return masked(model, valuesOf(model))
+}
+
+/**
+ * Only the fields that differ, before and after (bookkeeping fields left out). Compared before
+ * masking, so a changed email is recorded (as `***` → `***`) rather than lost.
+ */
+export function difference(
+  model: TenantModel,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+) {
   const oldValues: Record<string, unknown> = {}
   const newValues: Record<string, unknown> = {}
   for (const field of Object.keys(after)) {
@@ -40,7 +59,7 @@ export function difference(before: Record<string, unknown>, after: Record<string
       newValues[field] = after[field]
     }
   }
-  return { oldValues, newValues }
+  return { oldValues: masked(model, oldValues), newValues: masked(model, newValues) }
 }
 
 export function auditEntry(

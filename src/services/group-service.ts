@@ -3,7 +3,7 @@ import { eq, ne, or } from '../db/filter.js'
 import type { Page, TableGateway } from '../db/table-gateway.js'
 import { AppError, forbidden, notFound, preconditionFailed, validationError } from '../errors/app-error.js'
 import { Group, initialise, keyOf, type PrivacySettings } from '../models/index.js'
-import { auditEntry, difference, snapshot } from './audit.js'
+import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
 import { isTenantAdmin, type RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
@@ -117,12 +117,12 @@ export class GroupService {
     const found = await this.#findWritable(context, id, ifMatch)
     if (!found.ok) return found
     const group = found.value
-    const before = snapshot(group)
+    const before = valuesOf(group)
     const expectedVersion = group.version
     applyChanges(group, changes)
     const now = this.clock()
     const change = { kind: 'replace' as const, model: group, expectedVersion, now }
-    const audit = auditEntry(context, group, 'update', difference(before, snapshot(group)), now)
+    const audit = auditEntry(context, group, 'update', difference(group, before, valuesOf(group)), now)
     return attempt(this.changes.apply(change, { create: [audit] }).then(() => group))
   }
 

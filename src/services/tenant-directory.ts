@@ -36,7 +36,10 @@ export class TenantDirectory {
   }
 
   async #read(tenantId: string): Promise<TenantStanding> {
-    const tenant = await this.gateway.get(Tenant, tenantId, keyOf(Tenant, 'primary', { tenantId }))
+    // Strongly consistent, past the item cache: this cache's TTL is the only delay a change sees.
+    const tenant = await this.gateway.get(Tenant, tenantId, keyOf(Tenant, 'primary', { tenantId }), {
+      consistent: true,
+    })
     return tenant ? { status: tenant.status, tier: tenant.tier } : DEFAULT_STANDING
   }
 }

@@ -4,7 +4,7 @@ import type { Page, TableGateway } from '../db/table-gateway.js'
 import { PLATFORM_SCOPE } from '../db/tenant-scope.js'
 import { forbidden, notFound, preconditionFailed } from '../errors/app-error.js'
 import { initialise, keyOf, TENANT_LIST_KEY, Tenant, type TenantStatus, type Tier } from '../models/index.js'
-import { auditEntry, difference, snapshot } from './audit.js'
+import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
 import type { RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
@@ -75,13 +75,13 @@ export class TenantService {
     const tenant = await this.#find(id, true)
     if (!tenant) return fail(notFound('tenant'))
     if (ifMatch !== undefined && ifMatch !== tenant.version) return fail(preconditionFailed())
-    const before = snapshot(tenant)
+    const before = valuesOf(tenant)
     const expectedVersion = tenant.version
     if (changes.name !== undefined) tenant.name = changes.name
     if (changes.tier !== undefined) tenant.tier = changes.tier
     if (changes.status !== undefined) tenant.status = changes.status
     const now = this.clock()
-    const audit = auditEntry(context, tenant, 'update', difference(before, snapshot(tenant)), now)
+    const audit = auditEntry(context, tenant, 'update', difference(tenant, before, valuesOf(tenant)), now)
     const result = await attempt(
       this.changes.apply({ kind: 'replace', model: tenant, expectedVersion, now }, { create: [audit] }),
     )

@@ -7,7 +7,7 @@ import { initialise, keyOf, User, UserEmailClaim } from '../models/index.js'
 import type { BlindIndex } from '../security/blind-index.js'
 import type { FieldCipher } from '../security/field-cipher.js'
 import { openModel, sealModel } from '../security/model-encryption.js'
-import { auditEntry, difference, snapshot } from './audit.js'
+import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
 import { isTenantAdmin, type RequestContext, type Role } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
@@ -93,12 +93,12 @@ export class UserService {
       return fail(forbidden('only a tenant admin may change roles'))
     }
     const user = found.value
-    const before = snapshot(user)
+    const before = valuesOf(user)
     const oldClaim = this.#claim(user)
     const expectedVersion = user.version
     applyChanges(user, changes, this.blindIndex)
     const now = this.clock()
-    const audit = auditEntry(context, user, 'update', difference(before, snapshot(user)), now)
+    const audit = auditEntry(context, user, 'update', difference(user, before, valuesOf(user)), now)
     const emailChanged = oldClaim.emailIndex !== user.emailIndex
     const effects = emailChanged
       ? { create: [this.#claim(user), audit], remove: [oldClaim] }

@@ -5,7 +5,8 @@ import { timestamp } from '../../schemas/envelope.js'
 
 // A user id is the identity provider's subject (`sub`): it becomes part of keys, so no `#`.
 const userId = z.string().regex(/^[^#\s]{1,128}$/, 'a user id has no blanks or #, and at most 128 characters')
-const email = z.email().max(320)
+// Blanks around an email are dropped; its case is kept (lookups ignore case).
+const email = z.string().trim().pipe(z.email().max(320))
 const phone = z
   .string()
   .regex(/^\+?[0-9 ()-]{3,32}$/, 'a phone number: digits, spaces, ( ) - and a leading +')
