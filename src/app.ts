@@ -12,7 +12,7 @@ import { TOKENS } from './container.js'
 import apiVersion from './http/plugins/app/api-version.js'
 import authentication from './http/plugins/app/authentication.js'
 import correlationId, { correlationIdOf } from './http/plugins/app/correlation-id.js'
-import errorHandler from './http/plugins/app/error-handler.js'
+import errorHandler, { frameworkErrorReply } from './http/plugins/app/error-handler.js'
 import idempotency from './http/plugins/app/idempotency.js'
 import lifecycle from './http/plugins/app/lifecycle.js'
 import httpMetrics from './http/plugins/app/metrics.js'
@@ -71,6 +71,10 @@ export async function buildApp(
     logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    // Ids in paths may be up to 128 characters (more once percent-encoded); the route schemas
+    // decide what is valid and answer 400, not the router's bare 414.
+    maxParamLength: 1024,
+    frameworkErrors: frameworkErrorReply,
     // Requests reaching a closing server are still answered (lifecycle closes their connection);
     // Fastify's own 503 would not be in the error envelope.
     return503OnClosing: false,

@@ -150,6 +150,7 @@ function registerTenancy(container: DependencyContainer, config: Readonly<Config
     (c) =>
       new IdempotencyStore(
         gateway(c),
+        c.resolve<FieldCipher>(TOKENS.FieldCipher),
         // A request still unanswered after the server's request timeout has failed; its key is free.
         { retentionSeconds: config.idempotencyTtlSeconds, lockMs: config.http.requestTimeoutMs || 120_000 },
         clock(c),

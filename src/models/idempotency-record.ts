@@ -11,6 +11,8 @@ export type IdempotencyStatus = 'in_progress' | 'completed'
  */
 export class IdempotencyRecord extends TenantModel {
   static readonly modelVersion = 1
+  // The stored response may show fields that are encrypted where they live (a user's email).
+  static readonly encryptedFields = ['responseBody'] as const
   static readonly fields = [
     'tenantId',
     'userId',

@@ -4,6 +4,8 @@ import { createHash, randomUUID } from 'node:crypto'
 import { and, eq, lt, notExists, or } from '../db/filter.js'
 import type { TableGateway } from '../db/table-gateway.js'
 import { IdempotencyRecord, initialise } from '../models/index.js'
+import type { FieldCipher } from '../security/field-cipher.js'
+import { openModel, sealModel } from '../security/model-encryption.js'
 import type { Clock } from './clock.js'
 
 export interface StoredResponse {
@@ -28,6 +30,7 @@ export interface IdempotencyOptions {
 export class IdempotencyStore {
   constructor(
     private readonly gateway: TableGateway,
+    private readonly cipher: FieldCipher,
     private readonly options: IdempotencyOptions,
     private readonly clock: Clock,
   ) {}
@@ -52,8 +55,9 @@ export class IdempotencyStore {
       lt('expiresAt', Math.floor(now.getTime() / 1000)),
       and(eq('status', 'in_progress'), lt('lockExpiresAt', now.getTime())),
     )
-    const current = await this.gateway.putIf(record, free)
-    if (!current) return { state: 'claimed', record }
+    const stored = await this.gateway.putIf(record, free)
+    if (!stored) return { state: 'claimed', record }
+    const current = await openModel(stored, this.cipher)
     if (current.requestHash !== requestHash) return { state: 'reused_with_other_request' }
     if (current.status !== 'completed') return { state: 'in_progress' }
     return {
@@ -72,7 +76,7 @@ export class IdempotencyStore {
     record.responseStatus = response.status
     record.responseHeaders = response.headers
     record.responseBody = response.body
-    await this.gateway.putIf(record, eq('owner', record.owner))
+    await this.gateway.putIf(await sealModel(record, this.cipher), eq('owner', record.owner))
   }
 
   /** Frees the key (after a failure the client should be able to retry). */

@@ -13,6 +13,7 @@ import {
   validationError,
 } from '../../../errors/app-error.js'
 import { failure } from '../../envelope.js'
+import { DEFAULT_API_VERSION } from '../../versioning/versions.js'
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'VALIDATION_ERROR',
@@ -71,6 +72,20 @@ function validationDetails(
     return keys.map((key) => ({ field: [path, key].filter(Boolean).join('.'), message: 'unknown field' }))
   }
   return [{ field: path || context, message: issue.message ?? 'invalid value' }]
+}
+
+/**
+ * Fastify's router answers a malformed or over-long URL before any hook runs; this gives those the
+ * envelope and the headers every response carries.
+ */
+export function frameworkErrorReply(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const problem = validationError([{ field: 'path', message: 'the URL path is malformed or too long' }])
+  return reply
+    .status(problem.status)
+    .header('X-Correlation-ID', request.id)
+    .header('API-Version', DEFAULT_API_VERSION)
+    .header('X-Content-Type-Options', 'nosniff')
+    .send(failure(new AppError(problem.code, problem.message, problem.details, { cause: error }), request.id))
 }
 
 async function errorHandler(app: FastifyInstance) {

@@ -1,6 +1,7 @@
 // Idempotency-Key on POST routes that opt in (`config: { idempotent: true }`): the first request
-// with a key runs and its response is stored; a retry with the same key and body gets that
-// response again; the same key with another body is 422; while the first still runs, 409.
+// with a key runs and its successful response is stored (encrypted: it may hold encrypted fields);
+// a retry with the same key and body gets that response again; the same key with another body is
+// 422; while the first still runs, 409.
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -53,8 +54,9 @@ async function idempotency(app: FastifyInstance, { store }: { store: Idempotency
     if (!record) return payload
     request.idempotencyRecord = undefined
     try {
-      // A server-side failure is not an answer to keep: the client may retry with the same key.
-      if (reply.statusCode >= 500) await store.release(record)
+      // Only a success is the answer to keep. A refusal (rate limit, conflict, outage) frees the key,
+      // so that a retry with the same key runs again once the cause is gone.
+      if (reply.statusCode >= 300) await store.release(record)
       else
         await store.complete(record, {
           status: reply.statusCode,
