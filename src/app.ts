@@ -73,7 +73,7 @@ export async function buildApp(
     trustProxy: config.trustProxy,
     // Ids in paths may be up to 128 characters (more once percent-encoded); the route schemas
     // decide what is valid and answer 400, not the router's bare 414.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     frameworkErrors: frameworkErrorReply,
     // Requests reaching a closing server are still answered (lifecycle closes their connection);
     // Fastify's own 503 would not be in the error envelope.
