@@ -6,7 +6,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { conflict, notFound } from '../errors/app-error.js'
@@ -34,8 +33,6 @@ import {
   putNewItemParams,
   type QuerySpec,
   queryParams,
-  replaceItemParams,
-  softDeleteParams,
 } from './params.js'
 import { isConditionalCheckFailed, mapSdkError } from './sdk-errors.js'
 import { assertTenantAction, assertTenantItem, assertTenantKey } from './tenant-scope.js'
@@ -147,35 +144,6 @@ export class TableGateway {
       },
     )
     return model
-  }
-
-  /**
-   * Replaces a live item if it still has `expectedVersion`, bumping its version: concurrent writers
-   * can never overwrite each other's change. NOT_FOUND if it is gone, CONFLICT if it moved on.
-   */
-  async replace<M extends TenantModel>(model: M, expectedVersion: number, now: Date): Promise<M> {
-    model.version = expectedVersion + 1
-    model.updatedUtc = now.toISOString()
-    const item = this.#ownItem(model)
-    await this.#conditionalWrite(
-      model,
-      () => this.document.send(new PutCommand(replaceItemParams(this.tableName, item, expectedVersion))),
-      { alreadyApplied: (old) => old.version === item.version && old.updated_utc === item.updated_utc },
-    )
-    return model
-  }
-
-  /** Soft-deletes a live item that still has `expectedVersion`; it leaves reads and lists at once. */
-  async softDelete<M extends TenantModel>(model: M, expectedVersion: number, now: Date): Promise<void> {
-    const key = primaryKeyOf(model)
-    assertTenantKey(key.pk, model.tenantId)
-    const deletedUtc = now.toISOString()
-    const expiresAt = Math.floor(now.getTime() / 1000) + this.options.softDeleteRetentionSeconds
-    const layout = layoutOf(model.constructor as ModelClass<M>)
-    const params = softDeleteParams(this.tableName, layout, key, expectedVersion, deletedUtc, expiresAt)
-    await this.#conditionalWrite(model, () => this.document.send(new UpdateCommand(params)), {
-      alreadyApplied: (old) => old.deleted_utc === deletedUtc,
-    })
   }
 
   /** One page of a query, with an authenticated cursor to the next page (null on the last). */

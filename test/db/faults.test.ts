@@ -1,7 +1,6 @@
 // Faults injected at the SDK middleware level against real DynamoDB Local: every item is written
 // exactly once (with its audit entry), and what cannot be written is reported, never dropped.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { QueryCommand } from '@aws-sdk/lib-dynamodb'
 import t, { type Test } from 'tap'
 import { TOKENS } from '../../src/container.js'
 import type { TableGateway } from '../../src/db/table-gateway.js'
@@ -15,41 +14,10 @@ import {
   throttling,
   timeout,
 } from '../helpers/faults.js'
+import { storedAudit, storedGroups } from '../helpers/table.js'
 
 const groupBodies = (count: number, prefix: string) =>
   Array.from({ length: count }, (_, i) => ({ name: `${prefix} ${i}`, groupType: 'team' }))
-
-async function queryAll(
-  { document, tableName }: TestApp,
-  index: string | undefined,
-  pkName: string,
-  pk: string,
-) {
-  const items: Record<string, unknown>[] = []
-  let ExclusiveStartKey: Record<string, unknown> | undefined
-  do {
-    const page = await document.send(
-      new QueryCommand({
-        TableName: tableName,
-        ...(index ? { IndexName: index } : {}),
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': pkName },
-        ExpressionAttributeValues: { ':pk': pk },
-        ExclusiveStartKey,
-      }),
-    )
-    items.push(...(page.Items ?? []))
-    ExclusiveStartKey = page.LastEvaluatedKey
-  } while (ExclusiveStartKey)
-  return items
-}
-
-/** Every live group of the tenant, straight from the table (gsi3 holds one entry per live group). */
-const storedGroups = (app: TestApp, tenantId: string) =>
-  queryAll(app, 'gsi3', 'gsi3_pk', `tenant#${tenantId}#group`)
-/** The tenant's audit log, straight from the table. */
-const storedAudit = (app: TestApp, tenantId: string) =>
-  queryAll(app, 'gsi1', 'gsi1_pk', `tenant#${tenantId}#audit`)
 
 const clientOf = (app: TestApp) => app.container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)
 const metricsOf = (app: TestApp) => app.container.resolve<Metrics>(TOKENS.Metrics)

@@ -3,13 +3,14 @@
 // retries write once; a failed (5xx) or crashed request frees its key. Then a burst of concurrent
 // writes: every acknowledged write has exactly one audit entry, and nothing else does.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
+import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { TOKENS } from '../../src/container.js'
 import type { IdempotencyStore, StoredResponse } from '../../src/services/idempotency-store.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { failAttempts, throttling } from '../helpers/faults.js'
+import { storedAudit, storedGroups } from '../helpers/table.js'
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 type Client = (options: InjectOptions) => Promise<LightMyRequestResponse>
@@ -24,33 +25,6 @@ function expectError(t: Tap, response: LightMyRequestResponse, status: number, c
   t.equal(body.error?.code, code, `${what}: code ${code}`)
   t.equal(body.correlationId, response.headers['x-correlation-id'], `${what}: correlation id`)
 }
-
-async function queryAll(app: TestApp, index: string | undefined, pkName: string, pk: string) {
-  const items: Json[] = []
-  let ExclusiveStartKey: Json | undefined
-  do {
-    const page = await app.document.send(
-      new QueryCommand({
-        TableName: app.tableName,
-        ConsistentRead: index === undefined,
-        ...(index ? { IndexName: index } : {}),
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': pkName },
-        ExpressionAttributeValues: { ':pk': pk },
-        ExclusiveStartKey,
-      }),
-    )
-    items.push(...(page.Items ?? []))
-    ExclusiveStartKey = page.LastEvaluatedKey
-  } while (ExclusiveStartKey)
-  return items
-}
-
-/** The tenant's live groups and its audit log, straight from the table. */
-const storedGroups = (app: TestApp, tenantId: string) =>
-  queryAll(app, 'gsi3', 'gsi3_pk', `tenant#${tenantId}#group`)
-const storedAudit = (app: TestApp, tenantId: string) =>
-  queryAll(app, 'gsi1', 'gsi1_pk', `tenant#${tenantId}#audit`)
 
 async function scanAll(app: TestApp): Promise<Json[]> {
   const items: Json[] = []
