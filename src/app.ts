@@ -37,7 +37,7 @@ import { versionedRoutes } from './http/versioning/versioned-routes.js'
 import { readProbeCheck, tableStatusCheck } from './observability/dynamodb-health.js'
 import { eventLoopCheck } from './observability/event-loop-health.js'
 import { HealthMonitor } from './observability/health-monitor.js'
-import { loggerOptions } from './observability/logger.js'
+import { createLogger } from './observability/logger.js'
 import type { Metrics } from './observability/metrics.js'
 import type { AuditService } from './services/audit-service.js'
 import type { GroupService } from './services/group-service.js'
@@ -65,7 +65,7 @@ export async function buildApp(
   const config = container.resolve<Config>(TOKENS.Config)
   const unversioned = new UnversionedPaths()
   const app = Fastify({
-    logger: loggerOptions(config, options.logStream),
+    loggerInstance: createLogger(config, options.logStream),
     genReqId: correlationIdOf,
     // request-logging writes one line per request instead, with the route template and the caller.
     logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: true }),

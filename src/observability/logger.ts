@@ -1,39 +1,43 @@
 // pino options for the app: JSON lines (ISO time, level names) everywhere except development,
 // where pino-pretty prints for humans; secrets and personal data never reach a line.
 import { createRequire } from 'node:module'
-import type { FastifyServerOptions } from 'fastify'
-import { type DestinationStream, stdTimeFunctions } from 'pino'
+import {
+  type DestinationStream,
+  type LogFn,
+  type Logger,
+  type LoggerOptions,
+  pino,
+  type SerializedError,
+  stdSerializers,
+  stdTimeFunctions,
+} from 'pino'
 import type { Config } from '../config/config.js'
+import { redact, redactLogFields } from './redaction.js'
 
-// pino's wildcards match exactly one level, so each field is listed at the depths it is logged at.
-// Incoming headers are lower-case; headers built by hand may be capitalised.
-const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key'].flatMap((name) => [
-  `"${name}"`,
-  `"${name.replace(/(^|-)[a-z]/g, (start) => start.toUpperCase())}"`,
-])
-const PERSONAL_FIELDS = ['email', 'phone']
+export { REDACTION_CENSOR } from './redaction.js'
 
-/** Paths that are replaced by `[redacted]` in every log line. */
-export const REDACTED_PATHS = [
-  ...SECRET_HEADERS.flatMap((header) =>
-    ['req.headers', 'res.headers', 'headers', '*.headers'].map((parent) => `${parent}[${header}]`),
-  ),
-  'authorization',
-  'Authorization',
-  'cookie',
-  ...PERSONAL_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]),
-]
+type LoggingConfig = Pick<Config, 'env' | 'logLevel'>
 
-export const REDACTION_CENSOR = '[redacted]'
+/** The app's logger; `stream` sends the JSON lines somewhere other than stdout (tests capture them). */
+export function createLogger(config: LoggingConfig, stream?: DestinationStream): Logger {
+  const logger = stream ? pino(loggerOptions(config, stream), stream) : pino(loggerOptions(config))
+  // pino passes a child's bindings (Fastify's per-request child, say) through no formatter, so
+  // they are redacted on the way in; children inherit this method from the root.
+  const createChild = logger.child
+  logger.child = function child(this: Logger, bindings, options) {
+    return createChild.call(this, redactLogFields(bindings), options)
+  } as Logger['child']
+  return logger
+}
 
-type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>
-
-/** Logger options; `stream` sends the JSON lines somewhere other than stdout (tests capture them). */
-export function loggerOptions(
-  config: Pick<Config, 'env' | 'logLevel'>,
-  stream?: DestinationStream,
-): LoggerOptions {
-  const base = { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: REDACTION_CENSOR } }
+/** pino options; a given `stream` gets JSON lines even in development. */
+export function loggerOptions(config: LoggingConfig, stream?: DestinationStream): LoggerOptions {
+  const base = {
+    level: config.logLevel,
+    formatters: { log: redactLogFields, bindings: redactLogFields },
+    serializers: { err: (error: Error) => redact(stdSerializers.err(error)) as SerializedError },
+    hooks: { logMethod: redactInterpolated },
+  }
   if (config.env === 'development' && !stream && prettyPrinterInstalled()) {
     return {
       ...base,
@@ -46,9 +50,8 @@ export function loggerOptions(
   return {
     ...base,
     // Level names and ISO times read well in CloudWatch Logs Insights and need no lookup table.
-    formatters: { level: (label: string) => ({ level: label }) },
+    formatters: { ...base.formatters, level: (label: string) => ({ level: label }) },
     timestamp: stdTimeFunctions.isoTime,
-    ...(stream ? { stream } : {}),
   }
 }
 
@@ -61,4 +64,12 @@ function prettyPrinterInstalled(): boolean {
   } catch {
     return false
   }
+}
+
+/** Objects interpolated into a message (`log.info('%j', value)`) are redacted like fields. */
+function redactInterpolated(this: Logger, args: Parameters<LogFn>, method: LogFn) {
+  const firstInterpolated = typeof args[0] === 'string' ? 1 : 2
+  if (args.length <= firstInterpolated) return method.apply(this, args)
+  const redacted = args.map((arg, index) => (index < firstInterpolated ? arg : redact(arg)))
+  return method.apply(this, redacted as Parameters<LogFn>)
 }

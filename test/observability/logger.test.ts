@@ -1,12 +1,12 @@
 import Fastify from 'fastify'
 import t from 'tap'
 import { loadConfig } from '../../src/config/config.js'
-import { loggerOptions, REDACTION_CENSOR } from '../../src/observability/logger.js'
+import { createLogger, loggerOptions, REDACTION_CENSOR } from '../../src/observability/logger.js'
 import { captureLogs } from '../helpers/log-capture.js'
 
 function appLogging(env: Record<string, string>) {
   const capture = captureLogs()
-  const app = Fastify({ logger: loggerOptions(loadConfig(env), capture.stream) })
+  const app = Fastify({ loggerInstance: createLogger(loadConfig(env), capture.stream) })
   return { log: app.log, capture }
 }
 
@@ -84,4 +84,21 @@ t.test('authorization, cookies and personal fields are redacted wherever they ar
     user: { email: REDACTION_CENSOR, phone: REDACTION_CENSOR, name: 'Alice' },
     email: REDACTION_CENSOR,
   })
+})
+
+t.test('errors, child bindings and interpolated objects are redacted too', async (t) => {
+  const { log, capture } = appLogging({ NODE_ENV: 'test' })
+  const error = Object.assign(new Error('lookup failed'), { details: { email: 'error@example.com' } })
+  log.error({ err: error }, 'request failed')
+  log.child({ requestHeaders: { cookie: 'session=child-cookie' } }).info('from a child')
+  log.info('interpolated %j', { phone: '+15550005' })
+
+  const text = capture.text()
+  for (const secret of ['error@example.com', 'child-cookie', '+15550005']) {
+    t.notOk(text.includes(secret), `${secret} is not logged`)
+  }
+  const [failed, child] = capture.lines()
+  t.match(failed, { err: { type: 'Error', message: 'lookup failed', details: { email: REDACTION_CENSOR } } })
+  t.match(failed?.err, { stack: /lookup failed/ }, 'the error keeps its stack')
+  t.match(child, { requestHeaders: { cookie: REDACTION_CENSOR } })
 })
