@@ -10,3 +10,9 @@ export function unwrap<T>(result: ServiceResult<T>): T {
 export function locationOf(collectionUrl: string, id: string): string {
   return `${collectionUrl.split('?')[0]?.replace(/\/$/, '')}/${id}`
 }
+
+/** A route option's hooks as a list (Fastify takes one function or several). */
+export function hooksOf<Hook>(hooks: Hook | Hook[] | undefined): Hook[] {
+  if (hooks === undefined) return []
+  return Array.isArray(hooks) ? hooks : [hooks]
+}

@@ -11,8 +11,15 @@ export interface TenantStanding {
 const DEFAULT_STANDING: TenantStanding = Object.freeze({ status: 'active', tier: 'standard' })
 const MAX_ENTRIES = 10_000
 
+interface Entry {
+  standing: Promise<TenantStanding>
+  /** Set once the read has answered, so that a cached standing can be had without waiting. */
+  known?: TenantStanding
+  expiresAt: number
+}
+
 export class TenantDirectory {
-  readonly #entries = new Map<string, { standing: Promise<TenantStanding>; expiresAt: number }>()
+  readonly #entries = new Map<string, Entry>()
 
   constructor(
     private readonly gateway: TableGateway,
@@ -24,11 +31,25 @@ export class TenantDirectory {
     const cached = this.#entries.get(tenantId)
     if (cached && cached.expiresAt > this.now()) return cached.standing
     const standing = this.#read(tenantId)
-    this.#entries.set(tenantId, { standing, expiresAt: this.now() + this.ttlMs })
-    // A failed read is not remembered: the next request tries again.
-    standing.catch(() => this.#entries.delete(tenantId))
+    const entry: Entry = { standing, expiresAt: this.now() + this.ttlMs }
+    this.#entries.set(tenantId, entry)
+    standing.then(
+      (known) => {
+        entry.known = known
+      },
+      // A failed read is not remembered: the next request tries again.
+      () => {
+        if (this.#entries.get(tenantId) === entry) this.#entries.delete(tenantId)
+      },
+    )
     if (this.#entries.size > MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string)
     return standing
+  }
+
+  /** The standing when it is cached and current (no read needed); undefined otherwise. */
+  knownStandingOf(tenantId: string): TenantStanding | undefined {
+    const cached = this.#entries.get(tenantId)
+    return cached && cached.expiresAt > this.now() ? cached.known : undefined
   }
 
   forget(tenantId: string): void {

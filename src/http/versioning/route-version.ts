@@ -5,6 +5,7 @@
 // the version does not change gets no hook at all.
 import type { FastifyReply, FastifyRequest, FastifySchema, RouteOptions } from 'fastify'
 import { z } from 'zod'
+import { hooksOf } from '../route-helpers.js'
 import { dataEnvelope, envelopeContent, pageEnvelope } from '../schemas/envelope.js'
 import { embeddedChange, schemaName } from './embedded-changes.js'
 import type { SchemaChange } from './schema-change.js'
@@ -72,9 +73,9 @@ export function applyVersion(
   }
   route.schema = schema
 
-  if (toCurrent.length > 0) route.preHandler = [requestToCurrent(toCurrent), ...hooks(route.preHandler)]
+  if (toCurrent.length > 0) route.preHandler = [requestToCurrent(toCurrent), ...hooksOf(route.preHandler)]
   if (toVersion.size > 0)
-    route.preSerialization = [...hooks(route.preSerialization), responseToVersion(toVersion)]
+    route.preSerialization = [...hooksOf(route.preSerialization), responseToVersion(toVersion)]
 }
 
 /** The version's response entry and payload conversion, when the envelope's data changes. */
@@ -124,9 +125,4 @@ function responseToVersion(conversions: Map<string, Convert>): Hook<[unknown]> {
       conversions.get(String(reply.statusCode)) ?? conversions.get(`${Math.floor(reply.statusCode / 100)}xx`)
     return convert ? convert(payload) : payload
   }
-}
-
-function hooks<T>(hook: T | T[] | undefined): T[] {
-  if (hook === undefined) return []
-  return Array.isArray(hook) ? hook : [hook]
 }

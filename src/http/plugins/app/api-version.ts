@@ -9,11 +9,13 @@ import { DEFAULT_API_VERSION, isApiVersion, unsupportedVersion } from '../../ver
 const PATH_VERSION = /^\/(v\d+)(?:[/?#]|$)/
 
 async function apiVersion(app: FastifyInstance, { unversioned }: { unversioned: UnversionedPaths }) {
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style, like the other hooks every request runs: no promise to settle for it.
+  app.addHook('onRequest', (request, reply, done) => {
     // routeOptions builds a new object on each read; this hook runs for every request.
     const { config, url } = request.routeOptions
     reply.header('API-Version', config.apiVersion ?? DEFAULT_API_VERSION)
     if (url === undefined) refuseUnknownVersion(request, unversioned)
+    done()
   })
 }
 

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { unauthorized } from '../../../errors/app-error.js'
 import { TENANT_ID_PATTERN } from '../../../models/index.js'
+import { type TokenIdentity, VerifiedTokens } from '../../../security/verified-tokens.js'
 import { type RequestContext, ROLES, type Role } from '../../../services/request-context.js'
 
 declare module 'fastify' {
@@ -27,8 +28,8 @@ export interface TokenClaims {
   'cognito:groups'?: unknown
 }
 
-/** The request context a verified token stands for; UNAUTHORIZED when a claim is missing or bad. */
-export function contextFromClaims(claims: TokenClaims, correlationId: string): RequestContext {
+/** Who a verified token stands for; UNAUTHORIZED when a claim is missing or bad. */
+export function identityFromClaims(claims: TokenClaims): TokenIdentity {
   const userId = claims.sub
   const tenantId = claims.tenant_id ?? claims['custom:tenant_id']
   if (typeof userId !== 'string' || !USER_ID_PATTERN.test(userId))
@@ -39,27 +40,54 @@ export function contextFromClaims(claims: TokenClaims, correlationId: string): R
   const claimedRoles = claims.roles ?? claims['cognito:groups'] ?? []
   if (!Array.isArray(claimedRoles)) throw unauthorized('token roles must be an array')
   const roles = claimedRoles.filter((role): role is Role => ROLES.includes(role as Role))
-  return { tenantId, userId, roles, correlationId }
+  return { tenantId, userId, roles }
 }
+
+const verifiedTokenLimits = { maxEntries: 10_000, maxAgeMs: 60_000, maxTokenLength: 4_096 }
 
 async function authentication(app: FastifyInstance) {
   app.decorateRequest('auth', null as unknown as RequestContext)
+  const verified = new VerifiedTokens(verifiedTokenLimits)
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  // Callback-style: a token verified a moment ago is let through at once, without a promise.
+  app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+    const { url, config } = request.routeOptions
     // No route matched: let the not-found handler answer 404.
-    if (request.routeOptions.url === undefined || request.routeOptions.config.public) return
-    let claims: TokenClaims
-    try {
-      claims = await request.jwtVerify<TokenClaims>()
-    } catch {
-      throw unauthorized('a valid bearer token is required')
+    if (url === undefined || config.public) return done()
+    const authorization = request.headers.authorization
+    const known = authorization === undefined ? undefined : verified.get(authorization)
+    if (known) {
+      request.auth = contextOf(request, known)
+      return done()
     }
-    request.auth = {
-      ...contextFromClaims(claims, request.id),
-      ipAddress: request.ip,
-      userAgent: request.headers['user-agent'],
-    }
+    request.jwtVerify<TokenClaims & { exp?: unknown }>().then(
+      (claims) => {
+        let identity: TokenIdentity
+        try {
+          identity = identityFromClaims(claims)
+        } catch (error) {
+          return done(error as Error)
+        }
+        // jwt.ts requires exp, so a verified token always has one.
+        if (authorization && typeof claims.exp === 'number')
+          verified.remember(authorization, identity, claims.exp)
+        request.auth = contextOf(request, identity)
+        done()
+      },
+      () => done(unauthorized('a valid bearer token is required')),
+    )
   })
+}
+
+function contextOf(request: FastifyRequest, identity: TokenIdentity): RequestContext {
+  return {
+    tenantId: identity.tenantId,
+    userId: identity.userId,
+    roles: identity.roles,
+    correlationId: request.id,
+    ipAddress: request.ip,
+    userAgent: request.headers['user-agent'],
+  }
 }
 
 export default fp(authentication, { name: 'authentication', dependencies: ['jwt'] })

@@ -13,8 +13,9 @@ export function correlationIdOf(request: RawRequestDefaultExpression): string {
 }
 
 async function correlationId(app: FastifyInstance) {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Correlation-ID', request.id)
+    done()
   })
 }
 

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin'
 import { AppError, conflict, validationError } from '../../../errors/app-error.js'
 import type { IdempotencyRecord } from '../../../models/index.js'
 import type { IdempotencyStore } from '../../../services/idempotency-store.js'
+import { hooksOf } from '../../route-helpers.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -23,9 +24,16 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag']
 
 async function idempotency(app: FastifyInstance, { store }: { store: IdempotencyStore }) {
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Only the routes that opt in get the hooks; every other request pays nothing for them.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.idempotent) return
+    route.preHandler = [...hooksOf(route.preHandler), claimKey]
+    route.onSend = [...hooksOf(route.onSend), keepResponse]
+  })
+
+  async function claimKey(request: FastifyRequest, reply: FastifyReply) {
     const key = request.headers['idempotency-key']
-    if (key === undefined || !request.routeOptions.config.idempotent) return
+    if (key === undefined) return
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw validationError([
         { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
@@ -47,9 +55,9 @@ async function idempotency(app: FastifyInstance, { store }: { store: Idempotency
           .header('Idempotent-Replayed', 'true')
         return reply.send(claim.response.body)
     }
-  })
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  async function keepResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
     const record = request.idempotencyRecord
     if (!record) return payload
     request.idempotencyRecord = undefined
@@ -68,7 +76,7 @@ async function idempotency(app: FastifyInstance, { store }: { store: Idempotency
       request.log.warn({ err: error }, 'idempotency record not updated')
     }
     return payload
-  })
+  }
 }
 
 /** The method, the URL and the body as parsed: a retry must send the same request. */

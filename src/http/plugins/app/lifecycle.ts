@@ -24,8 +24,9 @@ async function lifecycle(app: FastifyInstance) {
   app.addHook('preClose', async () => {
     draining = true
   })
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) reply.header('Connection', 'close')
+    done(null, payload)
   })
 }
 

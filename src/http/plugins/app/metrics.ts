@@ -24,12 +24,13 @@ async function httpMetrics(app: FastifyInstance, { metrics }: { metrics: Metrics
     request[counted] = false
     metrics.httpRequestsInFlight.dec()
   }
-  app.addHook('onRequest', async (request: FastifyRequest & { [counted]?: boolean }) => {
+  app.addHook('onRequest', (request: FastifyRequest & { [counted]?: boolean }, _reply, done) => {
     request[counted] = true
     metrics.httpRequestsInFlight.inc()
+    done()
   })
   app.addHook('onRequestAbort', async (request) => settle(request))
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     settle(request)
     if (request.tenantTier) metrics.httpRequestsByTier.inc({ tier: request.tenantTier })
     metrics.httpRequestDuration.observe(
@@ -40,6 +41,7 @@ async function httpMetrics(app: FastifyInstance, { metrics }: { metrics: Metrics
       },
       reply.elapsedTime / 1000,
     )
+    done()
   })
 
   app.get('/metrics', { config: { public: true }, schema: metricsSchema }, async (_request, reply) => {

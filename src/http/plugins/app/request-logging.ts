@@ -16,8 +16,9 @@ export function completionFields(request: FastifyRequest, reply: FastifyReply) {
 }
 
 async function requestLogging(app: FastifyInstance) {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(completionFields(request, reply), 'request completed')
+    done()
   })
 
   // The client went away before an answer; no onResponse follows.

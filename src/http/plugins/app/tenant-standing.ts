@@ -1,10 +1,10 @@
 // Every authenticated request checks its tenant's standing: a suspended tenant's users get 403
 // TENANT_SUSPENDED. The standing (and tier, for rate limits) comes from a short-lived cache.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError } from '../../../errors/app-error.js'
 import type { Tier } from '../../../models/index.js'
-import type { TenantDirectory } from '../../../services/tenant-directory.js'
+import type { TenantDirectory, TenantStanding } from '../../../services/tenant-directory.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,15 +14,23 @@ declare module 'fastify' {
 }
 
 async function tenantStanding(app: FastifyInstance, { directory }: { directory: TenantDirectory }) {
-  app.addHook('onRequest', async (request) => {
-    if (!request.auth) return
-    const standing = await directory.standingOf(request.auth.tenantId)
-    request.tenantTier = standing.tier
-    // Platform admins keep access, so that they can lift a suspension.
-    if (standing.status === 'suspended' && !request.auth.roles.includes('platform_admin')) {
-      throw new AppError('TENANT_SUSPENDED', 'this tenant is suspended')
-    }
+  // Callback-style: a cached standing answers at once, without a promise to settle.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!request.auth) return done()
+    const known = directory.knownStandingOf(request.auth.tenantId)
+    if (known) return done(admit(request, known))
+    directory.standingOf(request.auth.tenantId).then((standing) => done(admit(request, standing)), done)
   })
+}
+
+/** Records the tier; the error to answer with when the tenant is suspended. */
+function admit(request: FastifyRequest, standing: TenantStanding): AppError | undefined {
+  request.tenantTier = standing.tier
+  // Platform admins keep access, so that they can lift a suspension.
+  if (standing.status === 'suspended' && !request.auth.roles.includes('platform_admin')) {
+    return new AppError('TENANT_SUSPENDED', 'this tenant is suspended')
+  }
+  return undefined
 }
 
 export default fp(tenantStanding, { name: 'tenant-standing', dependencies: ['authentication'] })

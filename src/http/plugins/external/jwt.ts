@@ -40,10 +40,8 @@ async function jwt(app: FastifyInstance, { jwt: settings }: JwtPluginOptions) {
   await app.register(fastifyJwt, {
     secret: settings.secret,
     sign: { algorithm: 'HS256' },
-    // With one fixed secret a token's verdict depends only on the token and the clock, so fast-jwt
-    // may remember the last 1000 valid ones (each until its exp at most) instead of checking the
-    // signature and claims of every request again. Invalid tokens are never remembered.
-    verify: { ...verify, algorithms: HMAC_ALGORITHMS, cache: 1000 },
+    // Recently verified tokens are remembered by the authentication plugin (verified-tokens.ts).
+    verify: { ...verify, algorithms: HMAC_ALGORITHMS },
   })
 }
 

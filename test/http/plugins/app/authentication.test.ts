@@ -1,13 +1,11 @@
 import t, { type Test } from 'tap'
 import { AppError } from '../../../../src/errors/app-error.js'
-import { contextFromClaims, type TokenClaims } from '../../../../src/http/plugins/app/authentication.js'
-
-const CORRELATION_ID = 'corr-1'
+import { identityFromClaims, type TokenClaims } from '../../../../src/http/plugins/app/authentication.js'
 
 function assertUnauthorized(t: Test, claims: TokenClaims, label: string) {
   let thrown: unknown
   try {
-    contextFromClaims(claims, CORRELATION_ID)
+    identityFromClaims(claims)
   } catch (error) {
     thrown = error
   }
@@ -16,69 +14,56 @@ function assertUnauthorized(t: Test, claims: TokenClaims, label: string) {
   t.equal((thrown as AppError | undefined)?.status, 401, `${label}: status`)
 }
 
-t.test('a context from tenant_id, sub and roles', async (t) => {
-  t.strictSame(
-    contextFromClaims({ sub: 'alice', tenant_id: 'acme', roles: ['tenant_admin'] }, CORRELATION_ID),
-    {
-      tenantId: 'acme',
-      userId: 'alice',
-      roles: ['tenant_admin'],
-      correlationId: CORRELATION_ID,
-    },
-  )
+t.test('an identity from tenant_id, sub and roles', async (t) => {
+  t.strictSame(identityFromClaims({ sub: 'alice', tenant_id: 'acme', roles: ['tenant_admin'] }), {
+    tenantId: 'acme',
+    userId: 'alice',
+    roles: ['tenant_admin'],
+  })
 })
 
 t.test('Cognito claims: custom:tenant_id and cognito:groups', async (t) => {
-  const context = contextFromClaims(
-    {
-      sub: '3f2a9c1e-0000-4000-8000-000000000001',
-      'custom:tenant_id': 'globex',
-      'cognito:groups': ['member'],
-    },
-    'corr-2',
-  )
+  const context = identityFromClaims({
+    sub: '3f2a9c1e-0000-4000-8000-000000000001',
+    'custom:tenant_id': 'globex',
+    'cognito:groups': ['member'],
+  })
   t.strictSame(context, {
     tenantId: 'globex',
     userId: '3f2a9c1e-0000-4000-8000-000000000001',
     roles: ['member'],
-    correlationId: 'corr-2',
   })
 })
 
 t.test('tenant_id wins over custom:tenant_id, roles over cognito:groups', async (t) => {
-  const context = contextFromClaims(
-    {
-      sub: 'alice',
-      tenant_id: 'acme',
-      'custom:tenant_id': 'globex',
-      roles: ['member'],
-      'cognito:groups': ['tenant_admin'],
-    },
-    CORRELATION_ID,
-  )
+  const context = identityFromClaims({
+    sub: 'alice',
+    tenant_id: 'acme',
+    'custom:tenant_id': 'globex',
+    roles: ['member'],
+    'cognito:groups': ['tenant_admin'],
+  })
   t.equal(context.tenantId, 'acme')
   t.strictSame(context.roles, ['member'])
 })
 
 t.test('no roles claim means no roles', async (t) => {
-  t.strictSame(contextFromClaims({ sub: 'alice', tenant_id: 'acme' }, CORRELATION_ID).roles, [])
-  t.strictSame(contextFromClaims({ sub: 'alice', tenant_id: 'acme', roles: [] }, CORRELATION_ID).roles, [])
+  t.strictSame(identityFromClaims({ sub: 'alice', tenant_id: 'acme' }).roles, [])
+  t.strictSame(identityFromClaims({ sub: 'alice', tenant_id: 'acme', roles: [] }).roles, [])
 })
 
 t.test('unknown roles are dropped, known ones kept in order', async (t) => {
-  const context = contextFromClaims(
-    {
-      sub: 'alice',
-      tenant_id: 'acme',
-      roles: ['superuser', 'member', 42, null, 'TENANT_ADMIN', 'platform_admin', { role: 'member' }, 'admin'],
-    },
-    CORRELATION_ID,
-  )
+  const context = identityFromClaims({
+    sub: 'alice',
+    tenant_id: 'acme',
+    roles: ['superuser', 'member', 42, null, 'TENANT_ADMIN', 'platform_admin', { role: 'member' }, 'admin'],
+  })
   t.strictSame(context.roles, ['member', 'platform_admin'])
-  const cognito = contextFromClaims(
-    { sub: 'alice', tenant_id: 'acme', 'cognito:groups': ['us-east-1_pool_Google', 'tenant_admin'] },
-    CORRELATION_ID,
-  )
+  const cognito = identityFromClaims({
+    sub: 'alice',
+    tenant_id: 'acme',
+    'cognito:groups': ['us-east-1_pool_Google', 'tenant_admin'],
+  })
   t.strictSame(cognito.roles, ['tenant_admin'])
 })
 
@@ -99,11 +84,8 @@ t.test('a missing or invalid sub is refused', async (t) => {
   for (const sub of subs) {
     assertUnauthorized(t, { sub, tenant_id: 'acme', roles: ['member'] }, `sub ${JSON.stringify(sub)}`)
   }
-  t.equal(
-    contextFromClaims({ sub: 'x'.repeat(128), tenant_id: 'acme' }, CORRELATION_ID).userId,
-    'x'.repeat(128),
-  )
-  t.equal(contextFromClaims({ sub: 'auth0|abc', tenant_id: 'acme' }, CORRELATION_ID).userId, 'auth0|abc')
+  t.equal(identityFromClaims({ sub: 'x'.repeat(128), tenant_id: 'acme' }).userId, 'x'.repeat(128))
+  t.equal(identityFromClaims({ sub: 'auth0|abc', tenant_id: 'acme' }).userId, 'auth0|abc')
 })
 
 t.test('a missing or invalid tenant is refused', async (t) => {
@@ -130,11 +112,8 @@ t.test('a missing or invalid tenant is refused', async (t) => {
       `custom:tenant_id ${JSON.stringify(tenant)}`,
     )
   }
-  t.equal(
-    contextFromClaims({ sub: 'alice', tenant_id: 'x'.repeat(64) }, CORRELATION_ID).tenantId,
-    'x'.repeat(64),
-  )
-  t.equal(contextFromClaims({ sub: 'alice', tenant_id: 'a0_b-c' }, CORRELATION_ID).tenantId, 'a0_b-c')
+  t.equal(identityFromClaims({ sub: 'alice', tenant_id: 'x'.repeat(64) }).tenantId, 'x'.repeat(64))
+  t.equal(identityFromClaims({ sub: 'alice', tenant_id: 'a0_b-c' }).tenantId, 'a0_b-c')
 })
 
 t.test('an invalid tenant_id is not rescued by a valid custom:tenant_id', async (t) => {

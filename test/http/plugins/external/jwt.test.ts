@@ -123,3 +123,31 @@ t.test('JWKS: RS256 and ES256 keys from a JWKS URL; other algorithms and keys ar
     'HS256 with a shared secret',
   )
 })
+
+t.test(
+  'a recently verified token is remembered, but only that exact token and only until its exp',
+  async (t) => {
+    const { app } = await buildTestApp(t)
+    const get = (token: string) =>
+      app.inject({ method: 'GET', url: '/v2/groups', headers: { authorization: `Bearer ${token}` } })
+    const expiresIn = 1_500
+    const token = createSigner({ key: TEST_JWT_SECRET, expiresIn })(claims)
+    t.equal((await get(token)).statusCode, 200, 'verified')
+    t.equal((await get(token)).statusCode, 200, 'remembered')
+
+    const [header, payload, signature = ''] = token.split('.')
+    const forged = `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`
+    t.equal((await get(forged)).statusCode, 401, 'another signature on the same claims is checked again')
+    const otherTenant = Buffer.from(JSON.stringify({ ...claims, tenant_id: 'globex' })).toString('base64url')
+    t.equal(
+      (await get(`${header}.${otherTenant}.${signature}`)).statusCode,
+      401,
+      'changed claims are refused',
+    )
+
+    await new Promise((resolve) => setTimeout(resolve, expiresIn + 100))
+    const expired = await get(token)
+    t.equal(expired.statusCode, 401, 'refused once expired, though it was remembered')
+    t.equal(expired.json().error.code, 'UNAUTHORIZED')
+  },
+)
