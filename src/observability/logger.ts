@@ -21,7 +21,7 @@ type LoggingConfig = Pick<Config, 'env' | 'logLevel'>
 /** The app's logger; `stream` sends the JSON lines somewhere other than stdout (tests capture them). */
 export function createLogger(config: LoggingConfig, stream?: DestinationStream): Logger {
   const options = loggerOptions(config, stream)
-  const logger = options.transport ? pino(options) : pino(options, stream ?? standardOutput())
+  const logger = stream ? pino(options, stream) : pino(options)
   // pino passes a child's bindings (Fastify's per-request child, say) through no formatter, so
   // they are redacted on the way in; children inherit this method from the root.
   const createChild = logger.child
@@ -29,15 +29,6 @@ export function createLogger(config: LoggingConfig, stream?: DestinationStream):
     return createChild.call(this, redactLogFields(bindings), options)
   } as Logger['child']
   return logger
-}
-
-/**
- * Standard output, written asynchronously: lines logged while a write is under way go out
- * together in the next one, instead of one blocking write per line (a tenth of a cached read's
- * CPU time). pino flushes what is left when the process exits.
- */
-function standardOutput(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false })
 }
 
 /** pino options; a given `stream` gets JSON lines even in development. */
