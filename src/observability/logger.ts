@@ -21,7 +21,11 @@ type LoggingConfig = Pick<Config, 'env' | 'logLevel'>
 /** The app's logger; `stream` sends the JSON lines somewhere other than stdout (tests capture them). */
 export function createLogger(config: LoggingConfig, stream?: DestinationStream): Logger {
   const options = loggerOptions(config, stream)
-  const logger = stream ? pino(options, stream) : pino(options)
+  const logger = stream
+    ? pino(options, stream)
+    : options.transport
+      ? pino(options)
+      : pino(options, standardOutput())
   // pino passes a child's bindings (Fastify's per-request child, say) through no formatter, so
   // they are redacted on the way in; children inherit this method from the root.
   const createChild = logger.child
@@ -29,6 +33,21 @@ export function createLogger(config: LoggingConfig, stream?: DestinationStream):
     return createChild.call(this, redactLogFields(bindings), options)
   } as Logger['child']
   return logger
+}
+
+// Lines go to stdout in batches of about this many bytes, not one write (a system call and a
+// thread-pool hand-off) per line: under load that halves the system calls per request. What is
+// held back is written at least this often, and whatever is left when the process exits.
+const LOG_BATCH_BYTES = 4096
+const LOG_FLUSH_INTERVAL_MS = 200
+
+function standardOutput(): DestinationStream {
+  return pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: LOG_BATCH_BYTES,
+    periodicFlush: LOG_FLUSH_INTERVAL_MS,
+  })
 }
 
 /** pino options; a given `stream` gets JSON lines even in development. */
