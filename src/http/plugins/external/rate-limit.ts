@@ -12,7 +12,7 @@ async function rateLimit(app: FastifyInstance, { limits }: { limits: Config['rat
     // After authentication, so that the tenant (not the address) is what is counted.
     hook: 'preHandler',
     timeWindow: 60_000,
-    max: async (request: FastifyRequest) => limits[request.tenantTier ?? 'standard'],
+    max: (request: FastifyRequest) => limits[request.tenantTier ?? 'standard'],
     keyGenerator: (request: FastifyRequest) =>
       request.auth ? `tenant:${request.auth.tenantId}` : `ip:${request.ip}`,
     allowList: (request: FastifyRequest) => request.routeOptions.config.public === true || !request.auth,
