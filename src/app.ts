@@ -94,9 +94,10 @@ export async function buildApp(
   await app.register(correlationId)
   await app.register(apiVersion, { unversioned })
   await app.register(lifecycle)
-  await app.register(loadShedding, { loadShedding: config.loadShedding })
   await app.register(helmet)
   await app.register(cors, { cors: config.cors })
+  // After the plugins whose headers every answer carries, so that a shed request gets them too.
+  await app.register(loadShedding, { loadShedding: config.loadShedding })
   await app.register(jwt, { jwt: config.jwt })
   await app.register(authentication)
   await app.register(tenantStanding, {

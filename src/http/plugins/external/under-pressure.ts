@@ -1,14 +1,22 @@
 // Load shedding: while the event loop, heap or RSS is over its threshold, requests are refused
 // at once with 503 SERVICE_UNAVAILABLE and Retry-After, instead of queueing until they time out.
-import underPressure from '@fastify/under-pressure'
-import type { FastifyInstance } from 'fastify'
+import underPressure, { type FastifyUnderPressureOptions } from '@fastify/under-pressure'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../../../config/config.js'
 import { serviceUnavailable } from '../../../errors/app-error.js'
+import { failure } from '../../envelope.js'
 
 // Probes and scrapes keep answering under pressure: a liveness 503 would get a busy (but working)
 // container killed, and metrics are most needed exactly then.
 export const NEVER_SHED = new Set(['/health/live', '/health/ready', '/health', '/metrics'])
+
+type PressureHandler = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  type: string,
+  value: number | undefined,
+) => ReturnType<typeof failure> | undefined
 
 export interface LoadSheddingOptions {
   loadShedding: Config['loadShedding']
@@ -23,11 +31,16 @@ async function loadShedding(app: FastifyInstance, { loadShedding: limits }: Load
     maxHeapUsedBytes: limits.maxHeapUsedBytes,
     maxRssBytes: limits.maxRssBytes,
     retryAfter: limits.retryAfterSeconds,
-    pressureHandler: async (request, _reply, type, value) => {
-      if (NEVER_SHED.has(request.routeOptions.url ?? '')) return
+    // The refusal is answered here rather than thrown: it is the server protecting itself, logged
+    // once at warn, not a failed request for the error handler to log at error. under-pressure
+    // sends what the handler returns (its types only allow void).
+    pressureHandler: ((request, reply, type, value) => {
+      if (NEVER_SHED.has(request.routeOptions.url ?? '')) return undefined
       request.log.warn({ pressure: type, value }, 'request shed under load')
-      throw serviceUnavailable(undefined, limits.retryAfterSeconds)
-    },
+      const refusal = serviceUnavailable(undefined, limits.retryAfterSeconds)
+      reply.status(refusal.status).header('Retry-After', String(limits.retryAfterSeconds))
+      return failure(refusal, request.id)
+    }) as PressureHandler as FastifyUnderPressureOptions['pressureHandler'],
   })
 }
 
