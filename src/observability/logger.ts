@@ -40,6 +40,9 @@ export function createLogger(config: LoggingConfig, stream?: DestinationStream):
 // held back is written at least this often, and whatever is left when the process exits.
 const LOG_BATCH_BYTES = 4096
 const LOG_FLUSH_INTERVAL_MS = 200
+// If stdout stops taking lines (a stalled log driver), lines beyond this are dropped rather than
+// held until memory runs out.
+const LOG_BUFFER_MAX_BYTES = 16 * 1024 * 1024
 
 function standardOutput(): DestinationStream {
   return pino.destination({
@@ -47,6 +50,7 @@ function standardOutput(): DestinationStream {
     sync: false,
     minLength: LOG_BATCH_BYTES,
     periodicFlush: LOG_FLUSH_INTERVAL_MS,
+    maxLength: LOG_BUFFER_MAX_BYTES,
   })
 }
 

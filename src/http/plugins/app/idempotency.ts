@@ -24,7 +24,9 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag']
 
 async function idempotency(app: FastifyInstance, { store }: { store: IdempotencyStore }) {
-  // Only the routes that opt in get the hooks; every other request pays nothing for them.
+  // Only the routes that opt in get the hooks; every other request pays nothing for them. They come
+  // after the rate limiter's (also per route), so a rate-limited request never claims its key and a
+  // replay counts against the tenant's rate like any other request.
   app.addHook('onRoute', (route) => {
     if (!route.config?.idempotent) return
     route.preHandler = [...hooksOf(route.preHandler), claimKey]
@@ -62,8 +64,8 @@ async function idempotency(app: FastifyInstance, { store }: { store: Idempotency
     if (!record) return payload
     request.idempotencyRecord = undefined
     try {
-      // Only a success is the answer to keep. A refusal (rate limit, conflict, outage) frees the key,
-      // so that a retry with the same key runs again once the cause is gone.
+      // Only a success is the answer to keep. A refusal (conflict, outage) frees the key, so that a
+      // retry with the same key runs again once the cause is gone.
       if (reply.statusCode >= 300) await store.release(record)
       else
         await store.complete(record, {

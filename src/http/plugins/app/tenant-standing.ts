@@ -19,7 +19,11 @@ async function tenantStanding(app: FastifyInstance, { directory }: { directory: 
     if (!request.auth) return done()
     const known = directory.knownStandingOf(request.auth.tenantId)
     if (known) return done(admit(request, known))
-    directory.standingOf(request.auth.tenantId).then((standing) => done(admit(request, standing)), done)
+    directory.standingOf(request.auth.tenantId).then(
+      (standing) => done(admit(request, standing)),
+      // A rejection without an error must not let the request through unchecked.
+      (error: Error | undefined) => done(error ?? new Error('tenant standing unavailable')),
+    )
   })
 }
 
