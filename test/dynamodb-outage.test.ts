@@ -303,11 +303,12 @@ t.test(
     )
     t.ok(aliveDuringOutage, 'the process was alive during the outage')
 
-    // DynamoDB Local, once told to stop, may still acknowledge a write in its last milliseconds that
-    // it has not kept when it starts again (seen about once in ten runs, for a create acknowledged a
-    // few ms after stop() was called). Real DynamoDB has no such moment, and the app cannot tell
-    // such an answer from any other, so those creates are counted apart; every create acknowledged
-    // before the stop must be there, through the API and in the table.
+    // DynamoDB Local, once sent SIGTERM, may still answer a write in its last milliseconds that it
+    // has not kept when it starts again: about once in ten runs a create acknowledged a few ms after
+    // stop() was called is gone, and tracing the app's calls showed a first-attempt HTTP 200 with
+    // consumed capacity for it, a complete success answer. Real DynamoDB has no such moment and the
+    // app cannot tell that answer from any other, so those creates are counted apart; every create
+    // acknowledged before the stop must be there, through the API and in the table.
     const inStopWindow = (at: number) => at >= stopCalledAt && at <= stoppedAt
     const ackedWhileStopping = new Set(
       acknowledged.filter((create) => inStopWindow(create.acknowledgedAt)).map((create) => create.id),
