@@ -5,6 +5,7 @@ import { ok } from 'node:assert/strict'
 import { join } from 'node:path'
 import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import { Group, keyOf } from '../../src/models/index.js'
+import { alternatingRounds, completedBy, medianOf, printRounds } from './alternating-rounds.js'
 import type { BenchTable } from './bench-server.js'
 import {
   assertReadable,
@@ -15,8 +16,8 @@ import {
   spawnApp,
   type TargetResult,
 } from './http-app.js'
-import { httpLoad, loopLoad, type Throughput } from './load.js'
-import { formatCount, formatRatio, median, printTable } from './measure.js'
+import { httpLoad, loopLoad } from './load.js'
+import { formatCount, formatRatio } from './measure.js'
 
 /** HTTP connections, and SDK calls in flight (below the SDK's pool of DYNAMODB_MAX_SOCKETS, 50). */
 const CONCURRENCY = 32
@@ -56,7 +57,7 @@ export async function dbPath(table: BenchTable, logDir: string): Promise<TargetR
           durationSeconds: seconds,
           requests: [{ path: `/v2/groups/${id}`, headers }],
         })
-        return { ...result, cpuPerRead: ((await app.cpuMicros()) - cpuBefore) / result.completed }
+        return { ...result, cpuMicrosPerCall: ((await app.cpuMicros()) - cpuBefore) / result.completed }
       },
       sdk: async (seconds: number) => {
         const cpuBefore = process.cpuUsage()
@@ -65,60 +66,36 @@ export async function dbPath(table: BenchTable, logDir: string): Promise<TargetR
           durationSeconds: seconds,
         })
         const { user, system } = process.cpuUsage(cpuBefore)
-        return { ...result, cpuPerRead: (user + system) / result.completed }
+        return { ...result, cpuMicrosPerCall: (user + system) / result.completed }
       },
     }
-    type Side = keyof typeof runs
     await runs.sdk(WARMUP_SECONDS)
     await runs.app(WARMUP_SECONDS)
     const readsBefore = await appGetItemCalls(app.baseUrl)
-    type Sample = Throughput & { cpuPerRead: number }
-    const samples: { round: number; side: Side; result: Sample }[] = []
-    for (let round = 1; round <= ROUNDS; round++) {
-      const order: Side[] = round % 2 === 1 ? ['app', 'sdk'] : ['sdk', 'app']
-      for (const side of order) samples.push({ round, side, result: await runs[side](ROUND_SECONDS) })
-    }
+    const samples = await alternatingRounds(runs, ['app', 'sdk'], {
+      rounds: ROUNDS,
+      roundSeconds: ROUND_SECONDS,
+    })
     const reads = (await appGetItemCalls(app.baseUrl)) - readsBefore
     const hits = await metricSum(app.baseUrl, 'cache_hits_total')
 
-    const medianOf = (side: Side, value: (result: Sample) => number = (result) => result.perSecond) =>
-      median(samples.filter((sample) => sample.side === side).map((sample) => value(sample.result)))
-    const titles: Record<Side, string> = {
-      app: 'tessera GET /v2/groups/{id} (uncached, autocannon)',
-      sdk: 'SDK GetCommand loop, same item',
-    }
-    const rows = samples.map(({ round, side, result }) => [
-      String(round),
-      titles[side],
-      formatCount(result.perSecond),
-      result.p50Ms.toFixed(1),
-      result.p99Ms.toFixed(1),
-      result.cpuPerRead.toFixed(0),
-    ])
-    for (const side of ['app', 'sdk'] as const)
-      rows.push([
-        'median',
-        titles[side],
-        formatCount(medianOf(side)),
-        '',
-        '',
-        medianOf(side, (result) => result.cpuPerRead).toFixed(0),
-      ])
-    printTable(['round', 'reader', 'reads/s', 'p50 ms', 'p99 ms', 'reader CPU µs/read'], rows, 2)
+    printRounds(
+      samples,
+      { app: 'tessera GET /v2/groups/{id} (uncached, autocannon)', sdk: 'SDK GetCommand loop, same item' },
+      { side: 'reader', rate: 'reads/s', cpu: 'reader CPU µs/read' },
+    )
 
-    const appRequests = samples
-      .filter((sample) => sample.side === 'app')
-      .reduce((sum, sample) => sum + sample.result.completed, 0)
+    const appRequests = completedBy(samples, 'app')
     console.log(
       `app: ${formatCount(appRequests)} timed requests, ${formatCount(reads)} GetItem calls to DynamoDB in them, ${formatCount(hits)} cache hits`,
     )
     ok(reads >= appRequests && hits === 0, 'every timed request should have read DynamoDB')
 
-    const ratio = medianOf('app') / medianOf('sdk')
+    const ratio = medianOf(samples, 'app') / medianOf(samples, 'sdk')
     console.log(`ratio (medians): ${formatRatio(ratio)}; target ≥ ${TARGET_RATIO}\n`)
     return {
       target: 'DB-bound: uncached GET / SDK GetCommand (reads/s)',
-      measured: `${formatCount(medianOf('app'))} / ${formatCount(medianOf('sdk'))} = ${formatRatio(ratio)}`,
+      measured: `${formatCount(medianOf(samples, 'app'))} / ${formatCount(medianOf(samples, 'sdk'))} = ${formatRatio(ratio)}`,
       goal: `≥ ${TARGET_RATIO}×`,
       met: ratio >= TARGET_RATIO,
     }

@@ -4,6 +4,7 @@
 // in alternating rounds.
 import { ok } from 'node:assert/strict'
 import { join } from 'node:path'
+import { alternatingRounds, completedBy, medianOf, printRounds } from './alternating-rounds.js'
 import type { BenchTable } from './bench-server.js'
 import { type ChildServer, spawnServer } from './child-server.js'
 import {
@@ -17,8 +18,8 @@ import {
   spawnApp,
   type TargetResult,
 } from './http-app.js'
-import { httpLoad, type Throughput } from './load.js'
-import { formatCount, formatRatio, median, printTable } from './measure.js'
+import { httpLoad } from './load.js'
+import { formatCount, formatRatio } from './measure.js'
 
 const CONNECTIONS = 50
 const WARMUP_SECONDS = 3
@@ -59,52 +60,30 @@ export async function hotPath(table: BenchTable, logDir: string): Promise<Target
     type Side = keyof typeof loads
     const serverOf: Record<Side, ChildServer> = { app, hello }
     /** A load, and the server's CPU time per request during it. */
-    const run = async (side: Side, seconds: number) => {
+    const run = (side: Side) => async (seconds: number) => {
       const cpuBefore = await serverOf[side].cpuMicros()
       const result = await httpLoad({ ...loads[side], connections: CONNECTIONS, durationSeconds: seconds })
-      const cpuPerRequest = ((await serverOf[side].cpuMicros()) - cpuBefore) / result.completed
-      return { ...result, cpuPerRequest }
+      const cpuMicrosPerCall = ((await serverOf[side].cpuMicros()) - cpuBefore) / result.completed
+      return { ...result, cpuMicrosPerCall }
     }
+    const runs = { app: run('app'), hello: run('hello') }
 
-    await run('hello', WARMUP_SECONDS)
-    await run('app', WARMUP_SECONDS)
+    await runs.hello(WARMUP_SECONDS)
+    await runs.app(WARMUP_SECONDS)
     const hitsBefore = await metricSum(app.baseUrl, 'cache_hits_total')
-    type Sample = Throughput & { cpuPerRequest: number }
-    const samples: { round: number; side: Side; result: Sample }[] = []
-    for (let round = 1; round <= ROUNDS; round++) {
-      const order: Side[] = round % 2 === 1 ? ['app', 'hello'] : ['hello', 'app']
-      for (const side of order) samples.push({ round, side, result: await run(side, ROUND_SECONDS) })
-    }
+    const samples = await alternatingRounds(runs, ['app', 'hello'], {
+      rounds: ROUNDS,
+      roundSeconds: ROUND_SECONDS,
+    })
     const hits = (await metricSum(app.baseUrl, 'cache_hits_total')) - hitsBefore
 
-    const medianOf = (side: Side, value: (result: Sample) => number = (result) => result.perSecond) =>
-      median(samples.filter((sample) => sample.side === side).map((sample) => value(sample.result)))
-    const titles: Record<Side, string> = {
-      app: 'tessera GET /v2/groups/{id} (cached)',
-      hello: 'bare Fastify GET / (hello world)',
-    }
-    const rows = samples.map(({ round, side, result }) => [
-      String(round),
-      titles[side],
-      formatCount(result.perSecond),
-      `${result.p50Ms}`,
-      `${result.p99Ms}`,
-      result.cpuPerRequest.toFixed(0),
-    ])
-    for (const side of ['app', 'hello'] as const)
-      rows.push([
-        'median',
-        titles[side],
-        formatCount(medianOf(side)),
-        '',
-        '',
-        medianOf(side, (result) => result.cpuPerRequest).toFixed(0),
-      ])
-    printTable(['round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req'], rows, 2)
+    printRounds(
+      samples,
+      { app: 'tessera GET /v2/groups/{id} (cached)', hello: 'bare Fastify GET / (hello world)' },
+      { side: 'server', rate: 'req/s', cpu: 'server CPU µs/req' },
+    )
 
-    const appRequests = samples
-      .filter((sample) => sample.side === 'app')
-      .reduce((sum, sample) => sum + sample.result.completed, 0)
+    const appRequests = completedBy(samples, 'app')
     await servers[0]?.stop()
     const logged = await completedRequestLines(logFile)
     console.log(
@@ -113,11 +92,11 @@ export async function hotPath(table: BenchTable, logDir: string): Promise<Target
     ok(hits >= appRequests, 'every timed read should have been a cache hit')
     ok(logged >= appRequests, 'every request should have been logged')
 
-    const ratio = medianOf('app') / medianOf('hello')
+    const ratio = medianOf(samples, 'app') / medianOf(samples, 'hello')
     console.log(`ratio (medians): ${formatRatio(ratio)}; target ≥ ${TARGET_RATIO}\n`)
     return {
       target: 'hot path: cached GET / bare Fastify (req/s)',
-      measured: `${formatCount(medianOf('app'))} / ${formatCount(medianOf('hello'))} = ${formatRatio(ratio)}`,
+      measured: `${formatCount(medianOf(samples, 'app'))} / ${formatCount(medianOf(samples, 'hello'))} = ${formatRatio(ratio)}`,
       goal: `≥ ${TARGET_RATIO}×`,
       met: ratio >= TARGET_RATIO,
     }
