@@ -109,7 +109,11 @@ export async function buildApp(
   await app.register(httpMetrics, { metrics: container.resolve<Metrics>(TOKENS.Metrics) })
 
   const client = container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)
-  app.addHook('onClose', async () => client.destroy())
+  const reads = container.resolve<DynamoDBClient>(TOKENS.ReadClient)
+  app.addHook('onClose', async () => {
+    reads.destroy()
+    client.destroy()
+  })
   const { tableName } = config.dynamodb
   const health = new HealthMonitor(
     [

@@ -11,7 +11,7 @@ import { DEFAULT_BACKOFF } from './db/backoff.js'
 import { instrumentClient } from './db/call-metrics.js'
 import { ChangeWriter } from './db/change-writer.js'
 import { CursorCodec } from './db/cursor.js'
-import { createDocumentClient, createDynamoDbClient } from './db/dynamodb-client.js'
+import { createDocumentClient, createDynamoDbClient, createReadClient } from './db/dynamodb-client.js'
 import { ItemCache } from './db/item-cache.js'
 import { TableGateway } from './db/table-gateway.js'
 import { Metrics } from './observability/metrics.js'
@@ -33,6 +33,7 @@ export const TOKENS = {
   Metrics: Symbol('Metrics'),
   DynamoDbClient: Symbol('DynamoDbClient'),
   DocumentClient: Symbol('DocumentClient'),
+  ReadClient: Symbol('ReadClient'),
   CursorCodec: Symbol('CursorCodec'),
   ItemCache: Symbol('ItemCache'),
   TableGateway: Symbol('TableGateway'),
@@ -63,12 +64,18 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
   singleton(TOKENS.DocumentClient, (c) =>
     createDocumentClient(c.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)),
   )
+  singleton(TOKENS.ReadClient, (c) => {
+    const client = createReadClient(config.dynamodb, c.resolve<DynamoDBClient>(TOKENS.DynamoDbClient))
+    instrumentClient(client, c.resolve<Metrics>(TOKENS.Metrics))
+    return client
+  })
   singleton(TOKENS.CursorCodec, () => new CursorCodec(config.cursorSecret))
   singleton(TOKENS.ItemCache, (c) => new ItemCache(config.cache, c.resolve<Metrics>(TOKENS.Metrics)))
   singleton(TOKENS.TableGateway, (c) => {
     const metrics = c.resolve<Metrics>(TOKENS.Metrics)
     const { tableName } = config.dynamodb
-    return new TableGateway(c.resolve<DynamoDBDocumentClient>(TOKENS.DocumentClient), {
+    const document = c.resolve<DynamoDBDocumentClient>(TOKENS.DocumentClient)
+    return new TableGateway(document, c.resolve<DynamoDBClient>(TOKENS.ReadClient), {
       tableName,
       cursors: c.resolve<CursorCodec>(TOKENS.CursorCodec),
       cache: c.resolve<ItemCache>(TOKENS.ItemCache),

@@ -1,5 +1,5 @@
-// Parts 1 and 2 of `bench:http` compare two sides in alternating rounds (this machine's speed
-// drifts; alternating spreads the drift over both sides), then print every round and the medians.
+// Parts 1 and 2 of `bench:http` compare sides in alternating rounds (this machine's speed
+// drifts; alternating spreads the drift over all sides), then print every round and the medians.
 import type { Throughput } from './load.js'
 import { formatCount, median, printTable } from './measure.js'
 
@@ -7,16 +7,19 @@ import { formatCount, median, printTable } from './measure.js'
 export type RoundResult = Throughput & { cpuMicrosPerCall: number }
 export type Sample<Side extends string> = { round: number; side: Side; result: RoundResult }
 
-/** Runs `rounds` rounds of both sides, the order flipping each round; `runs` loads a side for `seconds`. */
+/**
+ * Runs `rounds` rounds of every side in `order`, which is reversed every other round; `runs` loads
+ * a side for `seconds`.
+ */
 export async function alternatingRounds<Side extends string>(
   runs: Record<Side, (seconds: number) => Promise<RoundResult>>,
-  [first, second]: readonly [Side, Side],
+  order: readonly Side[],
   options: { rounds: number; roundSeconds: number },
 ): Promise<Sample<Side>[]> {
   const samples: Sample<Side>[] = []
   for (let round = 1; round <= options.rounds; round++) {
-    const order = round % 2 === 1 ? [first, second] : [second, first]
-    for (const side of order) samples.push({ round, side, result: await runs[side](options.roundSeconds) })
+    const sides = round % 2 === 1 ? order : [...order].reverse()
+    for (const side of sides) samples.push({ round, side, result: await runs[side](options.roundSeconds) })
   }
   return samples
 }

@@ -24,7 +24,10 @@ export interface BenchTable {
    */
   environment: Readonly<Record<string, string>>
   /** A client of this process with the app's client settings (pool, timeouts, retries). */
+  client: DynamoDBClient
   document: DynamoDBDocumentClient
+  /** The app's client settings, for more clients like `client`. */
+  clientSettings: Config['dynamodb']
   /** A signed bearer token for a member of `tenantId`, valid for an hour. */
   token(tenantId: string, userId: string): string
   stop(): Promise<void>
@@ -60,7 +63,9 @@ export async function startBenchTable(): Promise<BenchTable> {
     return {
       tableName,
       environment,
+      client,
       document: createDocumentClient(client),
+      clientSettings: config.dynamodb,
       token: (tenantId, userId) => sign({ sub: userId, tenant_id: tenantId, roles: ['member'] }),
       stop: async () => {
         created.destroy()

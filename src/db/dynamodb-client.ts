@@ -20,8 +20,19 @@ export type ClientSettings = Pick<
   | 'maxAttempts'
 >
 
-export function createDynamoDbClient(config: ClientSettings): DynamoDBClient {
-  const agentOptions = { keepAlive: true, maxSockets: config.maxSockets }
+/** What may differ between the process's clients; the settings above are always the same. */
+export interface ClientOptions {
+  /** Shares another client's sockets, so the pool bound holds for both. */
+  requestHandler?: NodeHttpHandler
+  /**
+   * Resolves each command's middleware once instead of on every call (the SDK's own option), which
+   * saves about a fifth of the SDK's CPU time per call. The document client refuses it, and
+   * middleware added after a command's first call does not apply to that command.
+   */
+  cacheMiddleware?: boolean
+}
+
+export function createDynamoDbClient(config: ClientSettings, options: ClientOptions = {}): DynamoDBClient {
   return new DynamoDBClient({
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
@@ -31,14 +42,31 @@ export function createDynamoDbClient(config: ClientSettings): DynamoDBClient {
       : {}),
     maxAttempts: config.maxAttempts,
     retryMode: 'standard',
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
-      connectionTimeout: config.connectTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
-      // Without this the SDK only warns; a request past its timeout must fail (and be retried).
-      throwOnRequestTimeout: true,
-    }),
+    requestHandler: options.requestHandler ?? createRequestHandler(config),
+    cacheMiddleware: options.cacheMiddleware ?? false,
+  })
+}
+
+/**
+ * A client for the hottest call, GetItem by key, on the same sockets and settings as `client`, with
+ * its middleware resolved once per command.
+ */
+export function createReadClient(config: ClientSettings, client: DynamoDBClient): DynamoDBClient {
+  const requestHandler = client.config.requestHandler
+  if (!(requestHandler instanceof NodeHttpHandler))
+    throw new Error('the DynamoDB client has no Node HTTP handler')
+  return createDynamoDbClient(config, { requestHandler, cacheMiddleware: true })
+}
+
+function createRequestHandler(config: ClientSettings): NodeHttpHandler {
+  const agentOptions = { keepAlive: true, maxSockets: config.maxSockets }
+  return new NodeHttpHandler({
+    httpAgent: new http.Agent(agentOptions),
+    httpsAgent: new https.Agent(agentOptions),
+    connectionTimeout: config.connectTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    // Without this the SDK only warns; a request past its timeout must fail (and be retried).
+    throwOnRequestTimeout: true,
   })
 }
 

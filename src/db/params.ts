@@ -1,8 +1,8 @@
 // Pure parameter builders: what each call sends, built without I/O so they are unit-tested and
 // benchmarked on their own. The gateway only adds send(), caching and error mapping.
+import type { GetItemCommandInput } from '@aws-sdk/client-dynamodb'
 import type {
   DeleteCommandInput,
-  GetCommandInput,
   PutCommandInput,
   QueryCommandInput,
   UpdateCommandInput,
@@ -30,8 +30,9 @@ export interface QuerySpec {
   fields?: readonly string[]
 }
 
-export function getItemParams(tableName: string, key: PrimaryKey, consistent: boolean): GetCommandInput {
-  return { TableName: tableName, Key: key, ConsistentRead: consistent }
+/** In DynamoDB's wire format: reads by key go through the low-level client (see createReadClient). */
+export function getItemParams(tableName: string, key: PrimaryKey, consistent: boolean): GetItemCommandInput {
+  return { TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: consistent }
 }
 
 /** A put that fails if the key is taken. */

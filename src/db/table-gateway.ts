@@ -1,12 +1,7 @@
 // The only code that talks to DynamoDB. Every call is scoped to one tenant: a key that does not
 // start with `tenant#<tenantId>#` is refused before it reaches the table.
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb'
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { conflict, notFound } from '../errors/app-error.js'
 import {
@@ -66,8 +61,13 @@ const STREAM_PAGE_SIZE = 100
 export class TableGateway {
   readonly tableName: string
 
+  /**
+   * @param document every call but reads by key
+   * @param reads reads by key, the hottest call (see createReadClient)
+   */
   constructor(
     private readonly document: DynamoDBDocumentClient,
+    private readonly reads: DynamoDBClient,
     private readonly options: GatewayOptions,
   ) {
     this.tableName = options.tableName
@@ -85,10 +85,7 @@ export class TableGateway {
     let item = consistent ? undefined : this.options.cache.get(tenantId, key.pk, key.sk)
     if (!item) {
       const readToken = this.options.cache.readToken()
-      const output = await send(() =>
-        this.document.send(new GetCommand(getItemParams(this.tableName, key, consistent))),
-      )
-      item = output.Item
+      item = await this.#read(key, consistent)
       if (item) this.options.cache.set(tenantId, key.pk, key.sk, item, readToken)
     }
     if (!item || item.deleted_utc !== undefined || item.model_name !== layoutOf(modelClass).modelName)
@@ -284,10 +281,14 @@ export class TableGateway {
   async #itemAtFailure<M extends TenantModel>(model: M, error: { Item?: Record<string, unknown> }) {
     // The exception carries the old item in DynamoDB's wire format; older emulators omit it.
     if (error.Item) return unmarshall(error.Item as Parameters<typeof unmarshall>[0]) as Item
+    return this.#read(primaryKeyOf(model), true)
+  }
+
+  async #read(key: PrimaryKey, consistent: boolean): Promise<Item | undefined> {
     const output = await send(() =>
-      this.document.send(new GetCommand(getItemParams(this.tableName, primaryKeyOf(model), true))),
+      this.reads.send(new GetItemCommand(getItemParams(this.tableName, key, consistent))),
     )
-    return output.Item
+    return output.Item && (unmarshall(output.Item) as Item)
   }
 }
 

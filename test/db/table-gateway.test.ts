@@ -25,7 +25,7 @@ import { Group, keyOf } from '../../src/models/index.js'
 import type { Metrics } from '../../src/observability/metrics.js'
 import type { CreateGroupInput, GroupService } from '../../src/services/group-service.js'
 import type { RequestContext } from '../../src/services/request-context.js'
-import { buildTestApp, type TestAppOptions } from '../helpers/app.js'
+import { addCallMiddleware, buildTestApp, type TestAppOptions } from '../helpers/app.js'
 
 interface SentCommand {
   name: string
@@ -36,16 +36,17 @@ interface SentCommand {
 async function setUp(t: Test, options: TestAppOptions = {}) {
   const testApp = await buildTestApp(t, options)
   const sent: SentCommand[] = []
-  // At the build step, after the app's own middleware has added ReturnConsumedCapacity.
-  testApp.document.middlewareStack.add(
+  addCallMiddleware(
+    testApp,
     (next, context) => async (args) => {
+      // The input itself, which the app's own middleware gives ReturnConsumedCapacity.
       sent.push({
         name: (context.commandName ?? 'unknown').replace(/Command$/, ''),
         input: args.input as Record<string, unknown>,
       })
       return next(args)
     },
-    { step: 'build', name: 'testRecordCommands' },
+    'testRecordCommands',
   )
   return {
     ...testApp,
@@ -474,7 +475,8 @@ t.test("a read that overlaps this instance's write does not cache the older item
     received = resolve
   })
   let held = false
-  app.document.middlewareStack.add(
+  addCallMiddleware(
+    app,
     (next, context) => async (args) => {
       const input = args.input as { ConsistentRead?: boolean }
       if (held || context.commandName !== 'GetItemCommand' || input.ConsistentRead) return next(args)
@@ -484,7 +486,7 @@ t.test("a read that overlaps this instance's write does not cache the older item
       await gate
       return result
     },
-    { step: 'initialize', name: 'testHoldEventualRead' },
+    'testHoldEventualRead',
   )
 
   const slowRead = alice({ method: 'GET', url })

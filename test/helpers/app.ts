@@ -1,5 +1,7 @@
 // Builds the real app against a fresh table in DynamoDB Local, with tokens for any tenant and user.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { InitializeMiddleware, MetadataBearer } from '@smithy/types'
 import { createSigner } from 'fast-jwt'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { DestinationStream } from 'pino'
@@ -18,7 +20,9 @@ export interface TestApp {
   container: DependencyContainer
   config: Readonly<Config>
   tableName: string
+  /** Every call but reads by key (which go through `reads`). */
   document: DynamoDBDocumentClient
+  reads: DynamoDBClient
   /** A signed token; claims can be overridden or removed (set to undefined). */
   token(tenantId: string, userId: string, roles?: Role[], claims?: Record<string, unknown>): string
   /** Every route the app registered, as the onRoute hooks left it (Fastify reuses the objects). */
@@ -105,10 +109,27 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
     tableName,
     routes,
     document: container.resolve<DynamoDBDocumentClient>(TOKENS.DocumentClient),
+    reads: container.resolve<DynamoDBClient>(TOKENS.ReadClient),
     token,
     as: (tenantId, userId, roles) => {
       const authorization = `Bearer ${token(tenantId, userId, roles)}`
       return (request) => app.inject({ ...request, headers: { authorization, ...request.headers } })
     },
   }
+}
+
+/**
+ * Adds a middleware at the initialize step (where the app's own call metrics are) to both of the
+ * app's clients, so it sees every call. The read client resolves its middleware once per command
+ * (`cacheMiddleware`); the handlers it has resolved so far are dropped here, as its `destroy()`
+ * would do (which would also close the sockets it shares).
+ */
+export function addCallMiddleware(
+  testApp: Pick<TestApp, 'document' | 'reads'>,
+  middleware: InitializeMiddleware<object, MetadataBearer>,
+  name: string,
+): void {
+  testApp.document.middlewareStack.add(middleware, { step: 'initialize', name })
+  testApp.reads.middlewareStack.add(middleware, { step: 'initialize', name })
+  delete (testApp.reads as unknown as { handlers?: unknown }).handlers
 }
