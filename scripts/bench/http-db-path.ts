@@ -35,7 +35,7 @@ const TARGET_RATIO = 0.9
 
 export async function dbPath(table: BenchTable, logDir: string): Promise<TargetResult> {
   console.log(
-    `2. DB-bound path: uncached GET /v2/groups/{id} vs SDK GetCommand; ${CONCURRENCY} in flight, ${ROUNDS} rounds × ${ROUND_SECONDS} s, alternating`,
+    `2. DB-bound path: uncached GET /v2/groups/{id} vs raw SDK GetItem; ${CONCURRENCY} in flight, ${ROUNDS} rounds × ${ROUND_SECONDS} s, alternating`,
   )
   const clients: DynamoDBClient[] = []
   const app = await spawnApp(table, {
