@@ -1,16 +1,15 @@
 // Pure parameter builders: what each call sends, built without I/O so they are unit-tested and
 // benchmarked on their own. The gateway only adds send(), caching and error mapping.
-import type { GetItemCommandInput } from '@aws-sdk/client-dynamodb'
-import type {
-  DeleteCommandInput,
-  PutCommandInput,
-  QueryCommandInput,
-  UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb'
+import type { GetItemCommandInput, QueryCommandInput } from '@aws-sdk/client-dynamodb'
+import type { DeleteCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
+import { marshall } from '@aws-sdk/util-dynamodb'
 import { type IndexName, type Item, keyAttributes, type ModelLayout } from '../models/index.js'
 import { TTL_ATTRIBUTE } from '../models/table-definition.js'
 import { ExpressionAttributes } from './expression.js'
 import { and, compileFilter, type Filter, notExists } from './filter.js'
+
+/** As the document client marshalls (see createDocumentClient). */
+const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertEmptyValues: false }
 
 export interface PrimaryKey {
   pk: string
@@ -95,6 +94,7 @@ export function softDeleteParams(
 }
 
 /** A query over one partition; soft-deleted items are always filtered out. */
+/** In DynamoDB's wire format, like getItemParams: queries go through the read client too. */
 export function queryParams(tableName: string, spec: QuerySpec): QueryCommandInput {
   const attributes = new ExpressionAttributes()
   const keyNames = keyAttributes(spec.index)
@@ -109,6 +109,7 @@ export function queryParams(tableName: string, spec: QuerySpec): QueryCommandInp
   const filter = spec.filter ? and(notExists('deletedUtc'), spec.filter) : notExists('deletedUtc')
   const filterExpression = compileFilter(filter, attributes)
   const projection = spec.fields?.map((field) => attributes.path(field)).join(', ')
+  const { ExpressionAttributeNames, ExpressionAttributeValues } = attributes.toParams()
   return {
     TableName: tableName,
     ...(spec.index === 'primary' ? {} : { IndexName: spec.index }),
@@ -116,7 +117,9 @@ export function queryParams(tableName: string, spec: QuerySpec): QueryCommandInp
     FilterExpression: filterExpression,
     ...(projection ? { ProjectionExpression: projection } : {}),
     ScanIndexForward: spec.ascending ?? true,
-    ...attributes.toParams(),
+    ExpressionAttributeNames,
+    // The key condition always has a value.
+    ExpressionAttributeValues: marshall(ExpressionAttributeValues ?? {}, MARSHALL_OPTIONS),
   }
 }
 

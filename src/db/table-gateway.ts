@@ -1,8 +1,8 @@
 // The only code that talks to DynamoDB. Every call is scoped to one tenant: a key that does not
 // start with `tenant#<tenantId>#` is refused before it reaches the table.
-import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
-import { unmarshall } from '@aws-sdk/util-dynamodb'
+import { type DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb'
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb'
 import { conflict, notFound } from '../errors/app-error.js'
 import {
   fromItem,
@@ -62,8 +62,8 @@ export class TableGateway {
   readonly tableName: string
 
   /**
-   * @param document every call but reads by key
-   * @param reads reads by key, the hottest call (see createReadClient)
+   * @param document every call but reads
+   * @param reads reads by key and queries, the most frequent calls (see createReadClient)
    */
   constructor(
     private readonly document: DynamoDBDocumentClient,
@@ -163,13 +163,13 @@ export class TableGateway {
     const input = queryParams(this.tableName, request)
     const items: M[] = []
     for (let round = 0; round < MAX_QUERY_ROUNDS && items.length < request.limit; round++) {
+      const limit = request.limit - items.length
+      const exclusiveStartKey = startKey && marshall(startKey)
       const output = await send(() =>
-        this.document.send(
-          new QueryCommand({ ...input, Limit: request.limit - items.length, ExclusiveStartKey: startKey }),
-        ),
+        this.reads.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: exclusiveStartKey })),
       )
-      for (const item of output.Items ?? []) items.push(fromItem(modelClass, item))
-      startKey = output.LastEvaluatedKey as LastEvaluatedKey | undefined
+      for (const item of output.Items ?? []) items.push(fromItem(modelClass, unmarshall(item) as Item))
+      startKey = output.LastEvaluatedKey && (unmarshall(output.LastEvaluatedKey) as LastEvaluatedKey)
       if (!startKey) break
     }
     return { items, nextCursor: startKey ? this.options.cursors.encode(startKey, binding) : null }

@@ -201,13 +201,13 @@ t.test('throttling that outlasts the retries answers 503 with Retry-After, never
     url: '/v2/groups',
     payload: { name: 'Busy', groupType: 'team' },
   })
-  failAttempts(clientOf(app), { operation: 'Query', attempts: 2, error: throttling })
+  failAttempts(app.reads, { operation: 'Query', attempts: 2, error: throttling })
   const listed = await alice({ method: 'GET', url: '/v2/groups' })
   t.equal(listed.statusCode, 503)
   t.equal(listed.json().error.code, 'SERVICE_UNAVAILABLE')
   t.ok(Number(listed.headers['retry-after']) >= 1)
 
-  failAttempts(clientOf(app), { operation: 'Query', attempts: 1, error: throttling })
+  failAttempts(app.reads, { operation: 'Query', attempts: 1, error: throttling })
   const retried = await alice({ method: 'GET', url: '/v2/groups' })
   t.equal(retried.statusCode, 200, 'one throttle is absorbed by the SDK retry')
   t.equal(retried.json().data[0].id, created.json().data.id)

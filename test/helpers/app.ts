@@ -12,6 +12,7 @@ import { buildContainer, TOKENS } from '../../src/container.js'
 import type { Role } from '../../src/services/request-context.js'
 import { checkResponses, committedContract } from './contract.js'
 import { createTestTable } from './dynamodb.js'
+import { forgetResolvedMiddleware } from './faults.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough'
 
@@ -118,12 +119,7 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
   }
 }
 
-/**
- * Adds a middleware at the initialize step (where the app's own call metrics are) to both of the
- * app's clients, so it sees every call. The read client resolves its middleware once per command
- * (`cacheMiddleware`); the handlers it has resolved so far are dropped here, as its `destroy()`
- * would do (which would also close the sockets it shares).
- */
+/** Adds a middleware at the initialize step (where the app's own call metrics are) to both of the app's clients. */
 export function addCallMiddleware(
   testApp: Pick<TestApp, 'document' | 'reads'>,
   middleware: InitializeMiddleware<object, MetadataBearer>,
@@ -131,5 +127,5 @@ export function addCallMiddleware(
 ): void {
   testApp.document.middlewareStack.add(middleware, { step: 'initialize', name })
   testApp.reads.middlewareStack.add(middleware, { step: 'initialize', name })
-  delete (testApp.reads as unknown as { handlers?: unknown }).handlers
+  forgetResolvedMiddleware(testApp.reads)
 }

@@ -41,7 +41,17 @@ export function failAttempts(client: DynamoDBClient, fault: AttemptFault): { fai
     toMiddleware: 'tesseraThrottleCounter',
     name: `fault-${fault.operation}-${Math.random()}`,
   })
+  forgetResolvedMiddleware(client)
   return { failed: () => failed }
+}
+
+/**
+ * The read client resolves each command's middleware once (`cacheMiddleware`), so a middleware
+ * added after a command's first call would not apply to it; this drops what it resolved, as its
+ * `destroy()` would (which would also close the sockets it shares with the main client).
+ */
+export function forgetResolvedMiddleware(client: DynamoDBClient): void {
+  delete (client as unknown as { handlers?: unknown }).handlers
 }
 
 /**
@@ -73,5 +83,6 @@ export function leaveUnprocessed(
     return result
   }
   client.middlewareStack.add(middleware, { step: 'initialize', name: `unprocessed-${Math.random()}` })
+  forgetResolvedMiddleware(client)
   return { cut: () => cut }
 }
