@@ -48,8 +48,9 @@ export function createDynamoDbClient(config: ClientSettings, options: ClientOpti
 }
 
 /**
- * A client for the hottest call, GetItem by key, on the same sockets and settings as `client`, with
- * its middleware resolved once per command.
+ * A client for the most frequent calls, reads by key and queries, on the same sockets and settings
+ * as `client`, with its middleware resolved once per command. It takes and returns DynamoDB's wire
+ * format: the document client, which would translate, refuses `cacheMiddleware`.
  */
 export function createReadClient(config: ClientSettings, client: DynamoDBClient): DynamoDBClient {
   const requestHandler = client.config.requestHandler

@@ -93,8 +93,10 @@ export function softDeleteParams(
   }
 }
 
-/** A query over one partition; soft-deleted items are always filtered out. */
-/** In DynamoDB's wire format, like getItemParams: queries go through the read client too. */
+/**
+ * A query over one partition; soft-deleted items are always filtered out. In DynamoDB's wire
+ * format, like getItemParams: queries go through the read client too.
+ */
 export function queryParams(tableName: string, spec: QuerySpec): QueryCommandInput {
   const attributes = new ExpressionAttributes()
   const keyNames = keyAttributes(spec.index)
