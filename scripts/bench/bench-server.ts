@@ -23,7 +23,7 @@ export interface BenchTable {
    * of reach (the limiter still runs; a benchmark sends far more than a tenant's minute allows).
    */
   environment: Readonly<Record<string, string>>
-  /** A client of this process with the app's client settings (pool, timeouts, retries). */
+  /** Clients of this process with the app's client settings (pool, timeouts, retries). */
   client: DynamoDBClient
   document: DynamoDBDocumentClient
   /** The app's client settings, for more clients like `client`. */

@@ -71,9 +71,14 @@ function createRequestHandler(config: ClientSettings): NodeHttpHandler {
   })
 }
 
+/** How items become DynamoDB's wire format and back, for both clients: the read client's callers use them. */
+export const MARSHALL_OPTIONS = Object.freeze({ removeUndefinedValues: true, convertEmptyValues: false })
+export const UNMARSHALL_OPTIONS = Object.freeze({ wrapNumbers: false })
+
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  // Copies: the document client sets options of its own on these objects.
   return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
-    unmarshallOptions: { wrapNumbers: false },
+    marshallOptions: { ...MARSHALL_OPTIONS },
+    unmarshallOptions: { ...UNMARSHALL_OPTIONS },
   })
 }

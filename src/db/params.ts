@@ -5,11 +5,9 @@ import type { DeleteCommandInput, PutCommandInput, UpdateCommandInput } from '@a
 import { marshall } from '@aws-sdk/util-dynamodb'
 import { type IndexName, type Item, keyAttributes, type ModelLayout } from '../models/index.js'
 import { TTL_ATTRIBUTE } from '../models/table-definition.js'
+import { MARSHALL_OPTIONS } from './dynamodb-client.js'
 import { ExpressionAttributes } from './expression.js'
 import { and, compileFilter, type Filter, notExists } from './filter.js'
-
-/** As the document client marshalls (see createDocumentClient). */
-const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertEmptyValues: false }
 
 export interface PrimaryKey {
   pk: string

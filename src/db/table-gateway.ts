@@ -17,6 +17,7 @@ import {
 } from '../models/index.js'
 import { type BatchOptions, batchGet, batchWrite, type FailedWrite, type WriteRequest } from './batch.js'
 import { type CursorCodec, invalidCursor, type LastEvaluatedKey } from './cursor.js'
+import { MARSHALL_OPTIONS, UNMARSHALL_OPTIONS } from './dynamodb-client.js'
 import { assertKnownFields, normaliseProjection } from './fields.js'
 import { type Filter, fieldsOf } from './filter.js'
 import type { ItemCache } from './item-cache.js'
@@ -164,12 +165,12 @@ export class TableGateway {
     const items: M[] = []
     for (let round = 0; round < MAX_QUERY_ROUNDS && items.length < request.limit; round++) {
       const limit = request.limit - items.length
-      const exclusiveStartKey = startKey && marshall(startKey)
+      const exclusiveStartKey = startKey && marshall(startKey, MARSHALL_OPTIONS)
       const output = await send(() =>
         this.reads.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: exclusiveStartKey })),
       )
-      for (const item of output.Items ?? []) items.push(fromItem(modelClass, unmarshall(item) as Item))
-      startKey = output.LastEvaluatedKey && (unmarshall(output.LastEvaluatedKey) as LastEvaluatedKey)
+      for (const item of output.Items ?? []) items.push(fromItem(modelClass, fromWire(item)))
+      startKey = output.LastEvaluatedKey && (fromWire(output.LastEvaluatedKey) as LastEvaluatedKey)
       if (!startKey) break
     }
     return { items, nextCursor: startKey ? this.options.cursors.encode(startKey, binding) : null }
@@ -280,7 +281,7 @@ export class TableGateway {
 
   async #itemAtFailure<M extends TenantModel>(model: M, error: { Item?: Record<string, unknown> }) {
     // The exception carries the old item in DynamoDB's wire format; older emulators omit it.
-    if (error.Item) return unmarshall(error.Item as Parameters<typeof unmarshall>[0]) as Item
+    if (error.Item) return fromWire(error.Item as WireItem)
     return this.#read(primaryKeyOf(model), true)
   }
 
@@ -288,8 +289,15 @@ export class TableGateway {
     const output = await send(() =>
       this.reads.send(new GetItemCommand(getItemParams(this.tableName, key, consistent))),
     )
-    return output.Item && (unmarshall(output.Item) as Item)
+    return output.Item && fromWire(output.Item)
   }
+}
+
+type WireItem = Parameters<typeof unmarshall>[0]
+
+/** An item (or key) in DynamoDB's wire format, as the read client returns it, as the document client would. */
+function fromWire(item: WireItem): Item {
+  return unmarshall(item, UNMARSHALL_OPTIONS) as Item
 }
 
 async function send<T>(call: () => Promise<T>): Promise<T> {

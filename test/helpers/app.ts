@@ -21,7 +21,7 @@ export interface TestApp {
   container: DependencyContainer
   config: Readonly<Config>
   tableName: string
-  /** Every call but reads by key (which go through `reads`). */
+  /** Every call but reads by key and queries (which go through `reads`). */
   document: DynamoDBDocumentClient
   reads: DynamoDBClient
   /** A signed token; claims can be overridden or removed (set to undefined). */
