@@ -83,10 +83,27 @@ export async function createGroups(
 }
 
 /** Asserts that GET /v2/groups/{id} answers 200 with that group. */
-export async function assertReadable(baseUrl: string, headers: Record<string, string>, id: string) {
+/** What an answer to GET carries that a server sets for itself, whatever it answers. */
+const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'])
+
+export interface CapturedResponse {
+  /** The response's own headers (not the transport's: date, connection, length). */
+  headers: Record<string, string>
+  body: string
+}
+
+/** Reads the group once, checks that the answer is 200 with that group, and returns the answer. */
+export async function assertReadable(
+  baseUrl: string,
+  headers: Record<string, string>,
+  id: string,
+): Promise<CapturedResponse> {
   const response = await fetch(`${baseUrl}/v2/groups/${id}`, { headers })
-  const body = (await response.json()) as { data?: { id?: string } }
-  ok(response.status === 200 && body.data?.id === id, `GET /v2/groups/${id} answered ${response.status}`)
+  const body = await response.text()
+  const group = (JSON.parse(body) as { data?: { id?: string } }).data
+  ok(response.status === 200 && group?.id === id, `GET /v2/groups/${id} answered ${response.status}`)
+  const own = [...response.headers].filter(([name]) => !TRANSPORT_HEADERS.has(name))
+  return { headers: Object.fromEntries(own), body }
 }
 
 /** The sum of a metric's samples whose labels include all of `labels`, from GET /metrics. */

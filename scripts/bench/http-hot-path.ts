@@ -1,5 +1,7 @@
 // Part 1 of `bench:http`: the hot path, GET /v2/groups/{id} answered from the item cache with a
-// real token and a log line per request, against a bare Fastify hello-world. Both are child
+// real token and a log line per request, against a bare Fastify hello-world (the target). A third
+// server, bare Fastify sending the app's own answer (its headers and body, fixed), shows how much
+// of the gap is the size of that answer rather than the work of producing it. All are child
 // processes with the same Node flags, loaded by autocannon with the same connections and duration,
 // in alternating rounds.
 import { ok } from 'node:assert/strict'
@@ -52,13 +54,21 @@ export async function hotPath(table: BenchTable, logDir: string): Promise<Target
     const headers = authorization(table, 'bench-hot-path')
     const [id] = await createGroups(app.baseUrl, headers, 1)
     ok(id)
-    await assertReadable(app.baseUrl, headers, id)
+    const answer = await assertReadable(app.baseUrl, headers, id)
+    const sameAnswer = await spawnServer({
+      nodeArgs: [...COMPARED_NODE_FLAGS, HELLO_ENTRY],
+      env: { NODE_ENV: 'production', BENCH_RESPONSE: JSON.stringify(answer) },
+      readyPath: '/',
+    })
+    servers.push(sameAnswer)
+
     const loads = {
       app: { baseUrl: app.baseUrl, requests: [{ path: `/v2/groups/${id}`, headers }] },
       hello: { baseUrl: hello.baseUrl, requests: [{ path: '/' }] },
+      sameAnswer: { baseUrl: sameAnswer.baseUrl, requests: [{ path: '/' }] },
     }
     type Side = keyof typeof loads
-    const serverOf: Record<Side, ChildServer> = { app, hello }
+    const serverOf: Record<Side, ChildServer> = { app, hello, sameAnswer }
     /** A load, and the server's CPU time per request during it. */
     const run = (side: Side) => async (seconds: number) => {
       const cpuBefore = await serverOf[side].cpuMicros()
@@ -66,12 +76,13 @@ export async function hotPath(table: BenchTable, logDir: string): Promise<Target
       const cpuMicrosPerCall = ((await serverOf[side].cpuMicros()) - cpuBefore) / result.completed
       return { ...result, cpuMicrosPerCall }
     }
-    const runs = { app: run('app'), hello: run('hello') }
+    const runs = { app: run('app'), hello: run('hello'), sameAnswer: run('sameAnswer') }
 
     await runs.hello(WARMUP_SECONDS)
+    await runs.sameAnswer(WARMUP_SECONDS)
     await runs.app(WARMUP_SECONDS)
     const hitsBefore = await metricSum(app.baseUrl, 'cache_hits_total')
-    const samples = await alternatingRounds(runs, ['app', 'hello'], {
+    const samples = await alternatingRounds(runs, ['app', 'hello', 'sameAnswer'], {
       rounds: ROUNDS,
       roundSeconds: ROUND_SECONDS,
     })
@@ -79,7 +90,11 @@ export async function hotPath(table: BenchTable, logDir: string): Promise<Target
 
     printRounds(
       samples,
-      { app: 'tessera GET /v2/groups/{id} (cached)', hello: 'bare Fastify GET / (hello world)' },
+      {
+        app: 'tessera GET /v2/groups/{id} (cached)',
+        hello: 'bare Fastify GET / (hello world)',
+        sameAnswer: "bare Fastify GET / sending the app's answer (not the target)",
+      },
       { side: 'server', rate: 'req/s', cpu: 'server CPU µs/req' },
     )
 
@@ -93,7 +108,12 @@ export async function hotPath(table: BenchTable, logDir: string): Promise<Target
     ok(logged >= appRequests, 'every request should have been logged')
 
     const ratio = medianOf(samples, 'app') / medianOf(samples, 'hello')
-    console.log(`ratio (medians): ${formatRatio(ratio)}; target ≥ ${TARGET_RATIO}\n`)
+    console.log(`ratio (medians): ${formatRatio(ratio)}; target ≥ ${TARGET_RATIO}`)
+    const answerRatio = medianOf(samples, 'sameAnswer') / medianOf(samples, 'hello')
+    const workRatio = medianOf(samples, 'app') / medianOf(samples, 'sameAnswer')
+    console.log(
+      `of which: sending the app's answer instead of hello-world ${formatRatio(answerRatio)}, working it out ${formatRatio(workRatio)}\n`,
+    )
     return {
       target: 'hot path: cached GET / bare Fastify (req/s)',
       measured: `${formatCount(medianOf(samples, 'app'))} / ${formatCount(medianOf(samples, 'hello'))} = ${formatRatio(ratio)}`,
