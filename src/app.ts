@@ -63,9 +63,12 @@ export async function buildApp(
   options: BuildAppOptions = {},
 ): Promise<FastifyInstance> {
   const config = container.resolve<Config>(TOKENS.Config)
+  const metrics = container.resolve<Metrics>(TOKENS.Metrics)
   const unversioned = new UnversionedPaths()
   const app = Fastify({
-    loggerInstance: createLogger(config, options.logStream),
+    loggerInstance: createLogger(config, options.logStream, {
+      onLineDropped: () => metrics.logLinesDropped.inc(),
+    }),
     genReqId: correlationIdOf,
     // request-logging writes one line per request instead, with the route template and the caller.
     logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: true }),
@@ -106,7 +109,7 @@ export async function buildApp(
   await app.register(rateLimit, { limits: config.rateLimitPerMinute })
   await app.register(idempotency, { store: container.resolve<IdempotencyStore>(TOKENS.IdempotencyStore) })
   await app.register(requestLogging)
-  await app.register(httpMetrics, { metrics: container.resolve<Metrics>(TOKENS.Metrics) })
+  await app.register(httpMetrics, { metrics })
 
   const client = container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)
   const reads = container.resolve<DynamoDBClient>(TOKENS.ReadClient)

@@ -110,6 +110,7 @@ t.test('/metrics exposes process metrics and request durations by route template
   t.match(metrics.body, /http_requests_in_flight 1\n/)
   const after = await app.inject({ method: 'GET', url: '/metrics' })
   t.match(after.body, /http_requests_in_flight 1\n/, 'finished requests are no longer counted')
+  t.match(after.body, /log_lines_dropped_total 0\n/, 'dropped log lines are exported, none yet')
 })
 
 t.test('CORS answers only configured origins', async (t) => {

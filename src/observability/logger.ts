@@ -18,14 +18,26 @@ export { REDACTION_CENSOR } from './redaction.js'
 
 type LoggingConfig = Pick<Config, 'env' | 'logLevel'>
 
-/** The app's logger; `stream` sends the JSON lines somewhere other than stdout (tests capture them). */
-export function createLogger(config: LoggingConfig, stream?: DestinationStream): Logger {
+export interface LogOutputEvents {
+  /** A line was dropped because stdout had fallen too far behind (see LOG_BUFFER_MAX_BYTES). */
+  onLineDropped?: () => void
+}
+
+/**
+ * The app's logger; `stream` sends the JSON lines somewhere other than stdout (tests capture them).
+ * `events` hear what happens to the lines on their way to stdout.
+ */
+export function createLogger(
+  config: LoggingConfig,
+  stream?: DestinationStream,
+  events: LogOutputEvents = {},
+): Logger {
   const options = loggerOptions(config, stream)
   const logger = stream
     ? pino(options, stream)
     : options.transport
       ? pino(options)
-      : pino(options, standardOutput())
+      : pino(options, batchedOutput({ fd: STDOUT, ...events }))
   // pino passes a child's bindings (Fastify's per-request child, say) through no formatter, so
   // they are redacted on the way in; children inherit this method from the root.
   const createChild = logger.child
@@ -41,17 +53,29 @@ export function createLogger(config: LoggingConfig, stream?: DestinationStream):
 const LOG_BATCH_BYTES = 4096
 const LOG_FLUSH_INTERVAL_MS = 200
 // If stdout stops taking lines (a stalled log driver), lines beyond this are dropped rather than
-// held until memory runs out.
+// held until memory runs out; each one dropped is counted (log_lines_dropped_total).
 const LOG_BUFFER_MAX_BYTES = 16 * 1024 * 1024
+const STDOUT = 1
 
-function standardOutput(): DestinationStream {
-  return pino.destination({
-    dest: 1,
+export interface BatchedOutputOptions extends LogOutputEvents {
+  fd: number
+  /** How much may wait for the file descriptor before lines are dropped. */
+  maxBufferedBytes?: number
+}
+
+/** Lines written to `fd` in batches, asynchronously, with a bound on what may wait. */
+export function batchedOutput(options: BatchedOutputOptions): ReturnType<typeof pino.destination> {
+  const destination = pino.destination({
+    dest: options.fd,
     sync: false,
     minLength: LOG_BATCH_BYTES,
     periodicFlush: LOG_FLUSH_INTERVAL_MS,
-    maxLength: LOG_BUFFER_MAX_BYTES,
+    maxLength: options.maxBufferedBytes ?? LOG_BUFFER_MAX_BYTES,
   })
+  // pino writes a line at a time, so each drop is one line.
+  const { onLineDropped } = options
+  if (onLineDropped) destination.on('drop', () => onLineDropped())
+  return destination
 }
 
 /** pino options; a given `stream` gets JSON lines even in development. */

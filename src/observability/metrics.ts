@@ -90,6 +90,12 @@ export class Metrics {
     registers: [this.registry],
   })
 
+  readonly logLinesDropped = new Counter({
+    name: 'log_lines_dropped_total',
+    help: 'Log lines dropped because stdout fell too far behind (a stalled log driver)',
+    registers: [this.registry],
+  })
+
   constructor() {
     collectDefaultMetrics({ register: this.registry })
   }
