@@ -82,7 +82,6 @@ export async function createGroups(
   return ids
 }
 
-/** Asserts that GET /v2/groups/{id} answers 200 with that group. */
 /** What an answer to GET carries that a server sets for itself, whatever it answers. */
 const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'])
 
