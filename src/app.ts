@@ -112,9 +112,9 @@ export async function buildApp(
   await app.register(httpMetrics, { metrics })
 
   const client = container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)
-  const reads = container.resolve<DynamoDBClient>(TOKENS.ReadClient)
+  const data = container.resolve<DynamoDBClient>(TOKENS.DataClient)
   app.addHook('onClose', async () => {
-    reads.destroy()
+    data.destroy()
     client.destroy()
   })
   const { tableName } = config.dynamodb

@@ -4,14 +4,13 @@ import 'reflect-metadata'
 import { createHash } from 'node:crypto'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { KMSClient } from '@aws-sdk/client-kms'
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe'
 import type { Config } from './config/config.js'
 import { DEFAULT_BACKOFF } from './db/backoff.js'
 import { instrumentClient } from './db/call-metrics.js'
 import { ChangeWriter } from './db/change-writer.js'
 import { CursorCodec } from './db/cursor.js'
-import { createDocumentClient, createDynamoDbClient, createReadClient } from './db/dynamodb-client.js'
+import { createDataClient, createDynamoDbClient } from './db/dynamodb-client.js'
 import { ItemCache } from './db/item-cache.js'
 import { TableGateway } from './db/table-gateway.js'
 import { Metrics } from './observability/metrics.js'
@@ -31,9 +30,10 @@ export const TOKENS = {
   Config: Symbol('Config'),
   Clock: Symbol('Clock'),
   Metrics: Symbol('Metrics'),
+  /** Health checks and table administration. */
   DynamoDbClient: Symbol('DynamoDbClient'),
-  DocumentClient: Symbol('DocumentClient'),
-  ReadClient: Symbol('ReadClient'),
+  /** Every data call, through the gateway: see createDataClient. */
+  DataClient: Symbol('DataClient'),
   CursorCodec: Symbol('CursorCodec'),
   ItemCache: Symbol('ItemCache'),
   TableGateway: Symbol('TableGateway'),
@@ -61,11 +61,8 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
     instrumentClient(client, c.resolve<Metrics>(TOKENS.Metrics))
     return client
   })
-  singleton(TOKENS.DocumentClient, (c) =>
-    createDocumentClient(c.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)),
-  )
-  singleton(TOKENS.ReadClient, (c) => {
-    const client = createReadClient(config.dynamodb, c.resolve<DynamoDBClient>(TOKENS.DynamoDbClient))
+  singleton(TOKENS.DataClient, (c) => {
+    const client = createDataClient(config.dynamodb, c.resolve<DynamoDBClient>(TOKENS.DynamoDbClient))
     instrumentClient(client, c.resolve<Metrics>(TOKENS.Metrics))
     return client
   })
@@ -74,8 +71,7 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
   singleton(TOKENS.TableGateway, (c) => {
     const metrics = c.resolve<Metrics>(TOKENS.Metrics)
     const { tableName } = config.dynamodb
-    const document = c.resolve<DynamoDBDocumentClient>(TOKENS.DocumentClient)
-    return new TableGateway(document, c.resolve<DynamoDBClient>(TOKENS.ReadClient), {
+    return new TableGateway(c.resolve<DynamoDBClient>(TOKENS.DataClient), {
       tableName,
       cursors: c.resolve<CursorCodec>(TOKENS.CursorCodec),
       cache: c.resolve<ItemCache>(TOKENS.ItemCache),

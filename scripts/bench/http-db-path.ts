@@ -2,8 +2,8 @@
 // request reads DynamoDB), against raw SDK GetItem calls for the same item on the same DynamoDB
 // Local, with the same number in flight, in alternating rounds. The raw calls use the app's client
 // settings (socket pool, timeouts, retries) and otherwise the SDK's defaults. A third reader, shown
-// for comparison and not part of the target, is the SDK with the middleware cache the app's reads
-// by key and queries use (see createReadClient), so the app's own cost over the SDK can be read off too.
+// for comparison and not part of the target, is the SDK with the middleware cache the app's data
+// client uses (see createDataClient), so the app's own cost over the SDK can be read off too.
 import { ok } from 'node:assert/strict'
 import { join } from 'node:path'
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'

@@ -1,11 +1,17 @@
 // BatchWriteItem (25 per request) and BatchGetItem (100 per request). DynamoDB may hand back part
 // of a batch unprocessed under load; that part is retried with jittered backoff up to a bound,
 // and whatever is still unprocessed after it is returned to the caller: nothing is dropped.
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  type WriteRequest as WireWriteRequest,
+} from '@aws-sdk/client-dynamodb'
 import type { Item } from '../models/index.js'
 import { type BackoffOptions, backoffDelay, sleep } from './backoff.js'
 import type { PrimaryKey } from './params.js'
 import { mapSdkError } from './sdk-errors.js'
+import { fromWire, toWire, type WireItem } from './wire.js'
 
 export const MAX_BATCH_WRITE = 25
 export const MAX_BATCH_GET = 100
@@ -31,7 +37,7 @@ export class UnprocessedError extends Error {
 
 /** Writes every request; resolves with the ones that still failed (empty when all were written). */
 export async function batchWrite(
-  document: DynamoDBDocumentClient,
+  client: DynamoDBClient,
   tableName: string,
   requests: readonly WriteRequest[],
   options: BatchOptions,
@@ -47,10 +53,10 @@ export async function batchWrite(
       }
       if (attempt > 0) await sleep(backoffDelay(attempt, options.backoff))
       try {
-        const output = await document.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: [...pending] } }),
+        const output = await client.send(
+          new BatchWriteItemCommand({ RequestItems: { [tableName]: pending.map(wireRequest) } }),
         )
-        pending = (output.UnprocessedItems?.[tableName] ?? []) as WriteRequest[]
+        pending = (output.UnprocessedItems?.[tableName] ?? []).map(plainRequest)
         if (pending.length > 0) options.onUnprocessed?.('BatchWriteItem', pending.length)
       } catch (error) {
         // The SDK already retried throttling and 5xx; the chunk's requests are reported failed.
@@ -64,7 +70,7 @@ export async function batchWrite(
 
 /** Reads every key; `unprocessed` holds the keys still not read after every retry. */
 export async function batchGet(
-  document: DynamoDBDocumentClient,
+  client: DynamoDBClient,
   tableName: string,
   keys: readonly PrimaryKey[],
   options: BatchOptions,
@@ -81,19 +87,35 @@ export async function batchGet(
       }
       if (attempt > 0) await sleep(backoffDelay(attempt, options.backoff))
       const output = await send(() =>
-        document.send(
-          new BatchGetCommand({
-            RequestItems: { [tableName]: { Keys: [...pending], ConsistentRead: consistent } },
+        client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [tableName]: { Keys: pending.map(toWireKey), ConsistentRead: consistent } },
           }),
         ),
       )
-      items.push(...(output.Responses?.[tableName] ?? []))
-      pending = (output.UnprocessedKeys?.[tableName]?.Keys ?? []) as PrimaryKey[]
+      for (const item of output.Responses?.[tableName] ?? []) items.push(fromWire(item))
+      pending = (output.UnprocessedKeys?.[tableName]?.Keys ?? []).map(fromWireKey)
       if (pending.length > 0) options.onUnprocessed?.('BatchGetItem', pending.length)
     }
   })
   return { items, unprocessed }
 }
+
+function wireRequest(request: WriteRequest): WireWriteRequest {
+  return 'PutRequest' in request
+    ? { PutRequest: { Item: toWire(request.PutRequest.Item) } }
+    : { DeleteRequest: { Key: toWireKey(request.DeleteRequest.Key) } }
+}
+
+/** An unprocessed request handed back, as it was asked for. */
+function plainRequest(request: WireWriteRequest): WriteRequest {
+  if (request.PutRequest?.Item) return { PutRequest: { Item: fromWire(request.PutRequest.Item) } }
+  if (request.DeleteRequest?.Key) return { DeleteRequest: { Key: fromWireKey(request.DeleteRequest.Key) } }
+  throw new TypeError('DynamoDB handed back an unprocessed request that is neither a put nor a delete')
+}
+
+const toWireKey = (key: PrimaryKey): WireItem => ({ pk: { S: key.pk }, sk: { S: key.sk } })
+const fromWireKey = (key: WireItem): PrimaryKey => ({ pk: String(key.pk?.S), sk: String(key.sk?.S) })
 
 async function send<T>(call: () => Promise<T>): Promise<T> {
   try {

@@ -48,11 +48,11 @@ export function createDynamoDbClient(config: ClientSettings, options: ClientOpti
 }
 
 /**
- * A client for the most frequent calls, reads by key and queries, on the same sockets and settings
- * as `client`, with its middleware resolved once per command. It takes and returns DynamoDB's wire
- * format: the document client, which would translate, refuses `cacheMiddleware`.
+ * The client for every data call (the gateway's), on the same sockets and settings as `client`,
+ * with its middleware resolved once per command. It takes and returns DynamoDB's wire format: the
+ * document client, which would translate, refuses `cacheMiddleware` (see wire.ts).
  */
-export function createReadClient(config: ClientSettings, client: DynamoDBClient): DynamoDBClient {
+export function createDataClient(config: ClientSettings, client: DynamoDBClient): DynamoDBClient {
   const requestHandler = client.config.requestHandler
   if (!(requestHandler instanceof NodeHttpHandler))
     throw new Error('the DynamoDB client has no Node HTTP handler')
@@ -71,7 +71,7 @@ function createRequestHandler(config: ClientSettings): NodeHttpHandler {
   })
 }
 
-/** How items become DynamoDB's wire format and back, for both clients: the read client's callers use them. */
+/** How items become DynamoDB's wire format and back: the gateway's (wire.ts), as a document client's. */
 export const MARSHALL_OPTIONS = Object.freeze({ removeUndefinedValues: true, convertEmptyValues: false })
 export const UNMARSHALL_OPTIONS = Object.freeze({ wrapNumbers: false })
 

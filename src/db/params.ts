@@ -1,13 +1,13 @@
 // Pure parameter builders: what each call sends, built without I/O so they are unit-tested and
-// benchmarked on their own. The gateway only adds send(), caching and error mapping.
+// benchmarked on their own. The gateway only adds send(), caching and error mapping. Reads are
+// built in DynamoDB's wire format at once; writes in plain values, which wire.ts translates.
 import type { GetItemCommandInput, QueryCommandInput } from '@aws-sdk/client-dynamodb'
 import type { DeleteCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
-import { marshall } from '@aws-sdk/util-dynamodb'
 import { type IndexName, type Item, keyAttributes, type ModelLayout } from '../models/index.js'
 import { TTL_ATTRIBUTE } from '../models/table-definition.js'
-import { MARSHALL_OPTIONS } from './dynamodb-client.js'
 import { ExpressionAttributes } from './expression.js'
 import { and, compileFilter, type Filter, notExists } from './filter.js'
+import { toWire } from './wire.js'
 
 export interface PrimaryKey {
   pk: string
@@ -27,7 +27,6 @@ export interface QuerySpec {
   fields?: readonly string[]
 }
 
-/** In DynamoDB's wire format: reads by key go through the low-level client (see createReadClient). */
 export function getItemParams(tableName: string, key: PrimaryKey, consistent: boolean): GetItemCommandInput {
   return { TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: consistent }
 }
@@ -91,10 +90,7 @@ export function softDeleteParams(
   }
 }
 
-/**
- * A query over one partition; soft-deleted items are always filtered out. In DynamoDB's wire
- * format, like getItemParams: queries go through the read client too.
- */
+/** A query over one partition; soft-deleted items are always filtered out. */
 export function queryParams(tableName: string, spec: QuerySpec): QueryCommandInput {
   const attributes = new ExpressionAttributes()
   const keyNames = keyAttributes(spec.index)
@@ -119,7 +115,7 @@ export function queryParams(tableName: string, spec: QuerySpec): QueryCommandInp
     ScanIndexForward: spec.ascending ?? true,
     ExpressionAttributeNames,
     // The key condition always has a value.
-    ExpressionAttributeValues: marshall(ExpressionAttributeValues ?? {}, MARSHALL_OPTIONS),
+    ExpressionAttributeValues: toWire(ExpressionAttributeValues ?? {}),
   }
 }
 

@@ -1,8 +1,12 @@
 // The only code that talks to DynamoDB. Every call is scoped to one tenant: a key that does not
 // start with `tenant#<tenantId>#` is refused before it reaches the table.
-import { type DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb'
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb'
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb'
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb'
 import { conflict, notFound } from '../errors/app-error.js'
 import {
   fromItem,
@@ -17,7 +21,6 @@ import {
 } from '../models/index.js'
 import { type BatchOptions, batchGet, batchWrite, type FailedWrite, type WriteRequest } from './batch.js'
 import { type CursorCodec, invalidCursor, type LastEvaluatedKey } from './cursor.js'
-import { MARSHALL_OPTIONS, UNMARSHALL_OPTIONS } from './dynamodb-client.js'
 import { assertKnownFields, normaliseProjection } from './fields.js'
 import { type Filter, fieldsOf } from './filter.js'
 import type { ItemCache } from './item-cache.js'
@@ -33,6 +36,7 @@ import {
 import { isConditionalCheckFailed, mapSdkError } from './sdk-errors.js'
 import { assertTenantAction, assertTenantItem, assertTenantKey } from './tenant-scope.js'
 import { type TransactionAction, transactWrite } from './transactions.js'
+import { deleteItemInput, fromWire, putItemInput, toWire, type WireItem } from './wire.js'
 
 export type { PrimaryKey, QuerySpec, SortKeyCondition } from './params.js'
 
@@ -62,13 +66,9 @@ const STREAM_PAGE_SIZE = 100
 export class TableGateway {
   readonly tableName: string
 
-  /**
-   * @param document every call but reads
-   * @param reads reads by key and queries, the most frequent calls (see createReadClient)
-   */
+  /** @param client the data client (see createDataClient): wire format in and out, see wire.ts */
   constructor(
-    private readonly document: DynamoDBDocumentClient,
-    private readonly reads: DynamoDBClient,
+    private readonly client: DynamoDBClient,
     private readonly options: GatewayOptions,
   ) {
     this.tableName = options.tableName
@@ -102,7 +102,11 @@ export class TableGateway {
     const item = this.#ownItem(model)
     try {
       await this.#invalidatingAround(model.tenantId, [primaryKeyOf(model)], () =>
-        send(() => this.document.send(new PutCommand(conditionalPutParams(this.tableName, item, condition)))),
+        send(() =>
+          this.client.send(
+            new PutItemCommand(putItemInput(conditionalPutParams(this.tableName, item, condition))),
+          ),
+        ),
       )
       return undefined
     } catch (error) {
@@ -119,7 +123,9 @@ export class TableGateway {
     try {
       await this.#invalidatingAround(model.tenantId, [key], () =>
         send(() =>
-          this.document.send(new DeleteCommand(conditionalDeleteParams(this.tableName, key, condition))),
+          this.client.send(
+            new DeleteItemCommand(deleteItemInput(conditionalDeleteParams(this.tableName, key, condition))),
+          ),
         ),
       )
       return true
@@ -134,7 +140,7 @@ export class TableGateway {
     const item = this.#ownItem(model)
     await this.#conditionalWrite(
       model,
-      () => this.document.send(new PutCommand(putNewItemParams(this.tableName, item))),
+      () => this.client.send(new PutItemCommand(putItemInput(putNewItemParams(this.tableName, item)))),
       {
         // A retried put whose first attempt landed finds its own item: that is success, not a conflict.
         alreadyApplied: (old) => old.id === item.id && old.created_utc === item.created_utc,
@@ -165,9 +171,9 @@ export class TableGateway {
     const items: M[] = []
     for (let round = 0; round < MAX_QUERY_ROUNDS && items.length < request.limit; round++) {
       const limit = request.limit - items.length
-      const exclusiveStartKey = startKey && marshall(startKey, MARSHALL_OPTIONS)
+      const exclusiveStartKey = startKey && toWire(startKey)
       const output = await send(() =>
-        this.reads.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: exclusiveStartKey })),
+        this.client.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: exclusiveStartKey })),
       )
       for (const item of output.Items ?? []) items.push(fromItem(modelClass, fromWire(item)))
       startKey = output.LastEvaluatedKey && (fromWire(output.LastEvaluatedKey) as LastEvaluatedKey)
@@ -197,12 +203,7 @@ export class TableGateway {
       byId.set(model.id, model)
       return { PutRequest: { Item: this.#ownItem(model) } }
     })
-    const failed: FailedWrite[] = await batchWrite(
-      this.document,
-      this.tableName,
-      requests,
-      this.options.batch,
-    )
+    const failed: FailedWrite[] = await batchWrite(this.client, this.tableName, requests, this.options.batch)
     return failed.map(({ request, error }) => {
       const item = (request as { PutRequest: { Item: Item } }).PutRequest.Item
       return { model: byId.get(item.id as string) as M, error }
@@ -212,7 +213,7 @@ export class TableGateway {
   /** Reads many live items of one tenant by key; `unprocessed` lists keys DynamoDB never served. */
   async getMany<M extends Model>(modelClass: ModelClass<M>, tenantId: string, keys: readonly PrimaryKey[]) {
     for (const key of keys) assertTenantKey(key.pk, tenantId)
-    const { items, unprocessed } = await batchGet(this.document, this.tableName, keys, this.options.batch)
+    const { items, unprocessed } = await batchGet(this.client, this.tableName, keys, this.options.batch)
     const modelName = layoutOf(modelClass).modelName
     const live = items.filter((item) => item.deleted_utc === undefined && item.model_name === modelName)
     return { items: live.map((item) => fromItem(modelClass, item)), unprocessed }
@@ -226,7 +227,7 @@ export class TableGateway {
       return key ? [{ pk: String(key.pk), sk: String(key.sk) }] : []
     })
     await this.#invalidatingAround(tenantId, keys, () =>
-      transactWrite(this.document, actions, clientRequestToken),
+      transactWrite(this.client, actions, clientRequestToken),
     )
   }
 
@@ -287,17 +288,10 @@ export class TableGateway {
 
   async #read(key: PrimaryKey, consistent: boolean): Promise<Item | undefined> {
     const output = await send(() =>
-      this.reads.send(new GetItemCommand(getItemParams(this.tableName, key, consistent))),
+      this.client.send(new GetItemCommand(getItemParams(this.tableName, key, consistent))),
     )
     return output.Item && fromWire(output.Item)
   }
-}
-
-type WireItem = Parameters<typeof unmarshall>[0]
-
-/** An item (or key) in DynamoDB's wire format, as the read client returns it, as the document client would. */
-function fromWire(item: WireItem): Item {
-  return unmarshall(item, UNMARSHALL_OPTIONS) as Item
 }
 
 async function send<T>(call: () => Promise<T>): Promise<T> {

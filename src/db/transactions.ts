@@ -1,17 +1,14 @@
 // TransactWriteItems with a ClientRequestToken, so the SDK's retries (and a caller's, with the same
 // token, for ten minutes) apply the transaction once. Cancellation reasons become domain errors.
 import { randomUUID } from 'node:crypto'
-import {
-  type DynamoDBDocumentClient,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb'
+import { type DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb'
 import { AppError, type ErrorCode, serviceUnavailable } from '../errors/app-error.js'
 import { mapSdkError } from './sdk-errors.js'
+import { type TransactionAction, transactItem } from './wire.js'
+
+export type { TransactionAction } from './wire.js'
 
 export const MAX_TRANSACTION_ACTIONS = 100
-
-export type TransactionAction = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
 /** A cancelled transaction: `reasons[i]` says what happened to action i ('None' when it was fine). */
 export class TransactionCancelledError extends AppError {
@@ -35,7 +32,7 @@ export class TransactionCancelledError extends AppError {
 }
 
 export async function transactWrite(
-  document: DynamoDBDocumentClient,
+  client: DynamoDBClient,
   actions: readonly TransactionAction[],
   clientRequestToken: string = randomUUID(),
 ): Promise<void> {
@@ -43,8 +40,11 @@ export async function transactWrite(
     throw new RangeError(`a transaction takes 1 to ${MAX_TRANSACTION_ACTIONS} actions, not ${actions.length}`)
   }
   try {
-    await document.send(
-      new TransactWriteCommand({ TransactItems: [...actions], ClientRequestToken: clientRequestToken }),
+    await client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: actions.map(transactItem),
+        ClientRequestToken: clientRequestToken,
+      }),
     )
   } catch (error) {
     throw transactionError(error)

@@ -1,6 +1,6 @@
-// The process's DynamoDB clients: how the read client differs from the main one. No network.
+// The process's DynamoDB clients: how the data client differs from the main one. No network.
 import t from 'tap'
-import { createDocumentClient, createDynamoDbClient, createReadClient } from '../../src/db/dynamodb-client.js'
+import { createDataClient, createDocumentClient, createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 
 const settings = {
   region: 'us-east-1',
@@ -13,27 +13,30 @@ const settings = {
 }
 
 t.test(
-  'the read client shares the main client sockets and resolves its middleware once per command',
+  'the data client shares the main client sockets and resolves its middleware once per command',
   async (t) => {
     const main = createDynamoDbClient(settings)
-    const reads = createReadClient(settings, main)
+    const data = createDataClient(settings, main)
     t.teardown(() => {
-      reads.destroy()
+      data.destroy()
       main.destroy()
     })
-    t.equal(reads.config.requestHandler, main.config.requestHandler, 'one socket pool, one maxSockets bound')
-    t.equal(reads.config.cacheMiddleware, true)
+    t.equal(data.config.requestHandler, main.config.requestHandler, 'one socket pool, one maxSockets bound')
+    t.equal(data.config.cacheMiddleware, true)
     t.equal(main.config.cacheMiddleware, false)
-    t.equal(await reads.config.maxAttempts(), 2, 'the same retry settings')
+    t.equal(await data.config.maxAttempts(), 2, 'the same retry settings')
   },
 )
 
-t.test('the document client cannot use a client that caches middleware, so there are two', async (t) => {
-  const main = createDynamoDbClient(settings)
-  t.teardown(() => main.destroy())
-  t.doesNotThrow(() => createDocumentClient(main))
-  t.throws(
-    () => createDocumentClient(createDynamoDbClient(settings, { cacheMiddleware: true })),
-    /cacheMiddleware/,
-  )
-})
+t.test(
+  'the document client cannot use a client that caches middleware, so the data client takes wire format',
+  async (t) => {
+    const main = createDynamoDbClient(settings)
+    t.teardown(() => main.destroy())
+    t.doesNotThrow(() => createDocumentClient(main))
+    t.throws(
+      () => createDocumentClient(createDynamoDbClient(settings, { cacheMiddleware: true })),
+      /cacheMiddleware/,
+    )
+  },
+)

@@ -1,6 +1,5 @@
 // Faults injected at the SDK middleware level against real DynamoDB Local: every item is written
 // exactly once (with its audit entry), and what cannot be written is reported, never dropped.
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import t, { type Test } from 'tap'
 import { TOKENS } from '../../src/container.js'
 import type { TableGateway } from '../../src/db/table-gateway.js'
@@ -19,7 +18,7 @@ import { storedAudit, storedGroups } from '../helpers/table.js'
 const groupBodies = (count: number, prefix: string) =>
   Array.from({ length: count }, (_, i) => ({ name: `${prefix} ${i}`, groupType: 'team' }))
 
-const clientOf = (app: TestApp) => app.container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)
+const clientOf = (app: TestApp) => app.data
 const metricsOf = (app: TestApp) => app.container.resolve<Metrics>(TOKENS.Metrics)
 
 /** Each group once, each with exactly one `create` audit entry, and nothing else. */
@@ -201,13 +200,13 @@ t.test('throttling that outlasts the retries answers 503 with Retry-After, never
     url: '/v2/groups',
     payload: { name: 'Busy', groupType: 'team' },
   })
-  failAttempts(app.reads, { operation: 'Query', attempts: 2, error: throttling })
+  failAttempts(app.data, { operation: 'Query', attempts: 2, error: throttling })
   const listed = await alice({ method: 'GET', url: '/v2/groups' })
   t.equal(listed.statusCode, 503)
   t.equal(listed.json().error.code, 'SERVICE_UNAVAILABLE')
   t.ok(Number(listed.headers['retry-after']) >= 1)
 
-  failAttempts(app.reads, { operation: 'Query', attempts: 1, error: throttling })
+  failAttempts(app.data, { operation: 'Query', attempts: 1, error: throttling })
   const retried = await alice({ method: 'GET', url: '/v2/groups' })
   t.equal(retried.statusCode, 200, 'one throttle is absorbed by the SDK retry')
   t.equal(retried.json().data[0].id, created.json().data.id)

@@ -9,7 +9,7 @@ import {
   TransactionCancelledError,
 } from '../../src/db/transactions.js'
 import { AppError } from '../../src/errors/app-error.js'
-import { buildTestApp } from '../helpers/app.js'
+import { addCallMiddleware, buildTestApp } from '../helpers/app.js'
 
 interface Harness {
   gateway: TableGateway
@@ -20,14 +20,16 @@ interface Harness {
 }
 
 async function harness(t: Test): Promise<Harness> {
-  const { container, document, tableName } = await buildTestApp(t)
+  const testApp = await buildTestApp(t)
+  const { container, document, tableName } = testApp
   const sent: string[] = []
-  document.middlewareStack.add(
+  addCallMiddleware(
+    testApp,
     (next, context) => async (args) => {
       sent.push(context.commandName ?? 'unknown')
       return next(args)
     },
-    { step: 'initialize', name: 'testRecordCommands' },
+    'testRecordCommands',
   )
   return { gateway: container.resolve<TableGateway>(TOKENS.TableGateway), document, tableName, sent }
 }

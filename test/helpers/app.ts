@@ -9,6 +9,7 @@ import type { DependencyContainer } from 'tsyringe'
 import { buildApp } from '../../src/app.js'
 import { type Config, type Environment, loadConfig } from '../../src/config/config.js'
 import { buildContainer, TOKENS } from '../../src/container.js'
+import { createDocumentClient } from '../../src/db/dynamodb-client.js'
 import type { Role } from '../../src/services/request-context.js'
 import { checkResponses, committedContract } from './contract.js'
 import { createTestTable } from './dynamodb.js'
@@ -21,9 +22,10 @@ export interface TestApp {
   container: DependencyContainer
   config: Readonly<Config>
   tableName: string
-  /** Every call but reads by key and queries (which go through `reads`). */
+  /** The app's data client (every gateway call), for faults and records of what the app sent. */
+  data: DynamoDBClient
+  /** Plain-item access to the table for the test itself, beside the app (not through its data client). */
   document: DynamoDBDocumentClient
-  reads: DynamoDBClient
   /** A signed token; claims can be overridden or removed (set to undefined). */
   token(tenantId: string, userId: string, roles?: Role[], claims?: Record<string, unknown>): string
   /** Every route the app registered, as the onRoute hooks left it (Fastify reuses the objects). */
@@ -109,8 +111,8 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
     config,
     tableName,
     routes,
-    document: container.resolve<DynamoDBDocumentClient>(TOKENS.DocumentClient),
-    reads: container.resolve<DynamoDBClient>(TOKENS.ReadClient),
+    data: container.resolve<DynamoDBClient>(TOKENS.DataClient),
+    document: createDocumentClient(container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)),
     token,
     as: (tenantId, userId, roles) => {
       const authorization = `Bearer ${token(tenantId, userId, roles)}`
@@ -119,13 +121,12 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
   }
 }
 
-/** Adds a middleware at the initialize step (where the app's own call metrics are) to both of the app's clients. */
+/** Adds a middleware to the app's data client at the initialize step, where its own call metrics are. */
 export function addCallMiddleware(
-  testApp: Pick<TestApp, 'document' | 'reads'>,
+  testApp: Pick<TestApp, 'data'>,
   middleware: InitializeMiddleware<object, MetadataBearer>,
   name: string,
 ): void {
-  testApp.document.middlewareStack.add(middleware, { step: 'initialize', name })
-  testApp.reads.middlewareStack.add(middleware, { step: 'initialize', name })
-  forgetResolvedMiddleware(testApp.reads)
+  testApp.data.middlewareStack.add(middleware, { step: 'initialize', name })
+  forgetResolvedMiddleware(testApp.data)
 }

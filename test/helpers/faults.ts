@@ -1,6 +1,7 @@
 // Fault injection at the SDK middleware level, on the real client talking to DynamoDB Local.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { FinalizeRequestMiddleware, InitializeMiddleware, MetadataBearer } from '@smithy/types'
+import { fromWire, type WireItem } from '../../src/db/wire.js'
 
 export function sdkError(name: string, status = 400): Error {
   return Object.assign(new Error(`injected ${name}`), { name, $metadata: { httpStatusCode: status } })
@@ -46,7 +47,7 @@ export function failAttempts(client: DynamoDBClient, fault: AttemptFault): { fai
 }
 
 /**
- * The read client resolves each command's middleware once (`cacheMiddleware`), so a middleware
+ * The data client resolves each command's middleware once (`cacheMiddleware`), so a middleware
  * added after a command's first call would not apply to it; this drops what it resolved, as its
  * `destroy()` would (which would also close the sockets it shares with the main client).
  */
@@ -68,8 +69,9 @@ export function leaveUnprocessed(
     if (context.commandName !== 'BatchWriteItemCommand' || cut >= options.calls) return next(args)
     const input = args.input as { RequestItems: Record<string, unknown[]> }
     const [table, requests] = Object.entries(input.RequestItems)[0] as [string, unknown[]]
+    // Requests are in wire format here; `hold` sees plain items.
     const itemOf = (request: unknown) =>
-      (request as { PutRequest: { Item: Record<string, unknown> } }).PutRequest.Item
+      fromWire((request as { PutRequest: { Item: WireItem } }).PutRequest.Item)
     const candidates = options.hold
       ? requests.filter((request) => !options.hold?.(itemOf(request)))
       : requests

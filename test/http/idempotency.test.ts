@@ -2,7 +2,6 @@
 // response and writes nothing; another body is refused; keys are per user and tenant; parallel
 // retries write once; a failed (5xx) or crashed request frees its key. Then a burst of concurrent
 // writes: every acknowledged write has exactly one audit entry, and nothing else does.
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t from 'tap'
@@ -262,7 +261,7 @@ t.test('a failed or crashed request frees its key', async (t) => {
     env: { DYNAMODB_MAX_ATTEMPTS: '1', HTTP_REQUEST_TIMEOUT_MS: '70000' },
     register: (container) => container.register(TOKENS.Clock, { useValue: clock }),
   })
-  const client = app.container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)
+  const client = app.data
   const store = app.container.resolve<IdempotencyStore>(TOKENS.IdempotencyStore)
   const alice = app.as('acme', 'alice', ['tenant_admin'])
   const body = { name: 'after a failure', groupType: 'team' }
