@@ -11,7 +11,7 @@ import type { Item } from '../models/index.js'
 import { type BackoffOptions, backoffDelay, sleep } from './backoff.js'
 import type { PrimaryKey } from './params.js'
 import { mapSdkError } from './sdk-errors.js'
-import { fromWire, toWire, type WireItem } from './wire.js'
+import { fromWire, plainKey, toWire, wireKey } from './wire.js'
 
 export const MAX_BATCH_WRITE = 25
 export const MAX_BATCH_GET = 100
@@ -89,12 +89,12 @@ export async function batchGet(
       const output = await send(() =>
         client.send(
           new BatchGetItemCommand({
-            RequestItems: { [tableName]: { Keys: pending.map(toWireKey), ConsistentRead: consistent } },
+            RequestItems: { [tableName]: { Keys: pending.map(wireKey), ConsistentRead: consistent } },
           }),
         ),
       )
       for (const item of output.Responses?.[tableName] ?? []) items.push(fromWire(item))
-      pending = (output.UnprocessedKeys?.[tableName]?.Keys ?? []).map(fromWireKey)
+      pending = (output.UnprocessedKeys?.[tableName]?.Keys ?? []).map(plainKey)
       if (pending.length > 0) options.onUnprocessed?.('BatchGetItem', pending.length)
     }
   })
@@ -104,18 +104,15 @@ export async function batchGet(
 function wireRequest(request: WriteRequest): WireWriteRequest {
   return 'PutRequest' in request
     ? { PutRequest: { Item: toWire(request.PutRequest.Item) } }
-    : { DeleteRequest: { Key: toWireKey(request.DeleteRequest.Key) } }
+    : { DeleteRequest: { Key: wireKey(request.DeleteRequest.Key) } }
 }
 
 /** An unprocessed request handed back, as it was asked for. */
 function plainRequest(request: WireWriteRequest): WriteRequest {
   if (request.PutRequest?.Item) return { PutRequest: { Item: fromWire(request.PutRequest.Item) } }
-  if (request.DeleteRequest?.Key) return { DeleteRequest: { Key: fromWireKey(request.DeleteRequest.Key) } }
+  if (request.DeleteRequest?.Key) return { DeleteRequest: { Key: plainKey(request.DeleteRequest.Key) } }
   throw new TypeError('DynamoDB handed back an unprocessed request that is neither a put nor a delete')
 }
-
-const toWireKey = (key: PrimaryKey): WireItem => ({ pk: { S: key.pk }, sk: { S: key.sk } })
-const fromWireKey = (key: WireItem): PrimaryKey => ({ pk: String(key.pk?.S), sk: String(key.sk?.S) })
 
 async function send<T>(call: () => Promise<T>): Promise<T> {
   try {

@@ -7,7 +7,7 @@ import { type IndexName, type Item, keyAttributes, type ModelLayout } from '../m
 import { TTL_ATTRIBUTE } from '../models/table-definition.js'
 import { ExpressionAttributes } from './expression.js'
 import { and, compileFilter, type Filter, notExists } from './filter.js'
-import { toWire } from './wire.js'
+import { toWire, wireKey } from './wire.js'
 
 export interface PrimaryKey {
   pk: string
@@ -28,7 +28,7 @@ export interface QuerySpec {
 }
 
 export function getItemParams(tableName: string, key: PrimaryKey, consistent: boolean): GetItemCommandInput {
-  return { TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: consistent }
+  return { TableName: tableName, Key: wireKey(key), ConsistentRead: consistent }
 }
 
 /** A put that fails if the key is taken. */

@@ -13,6 +13,7 @@ import type { DeleteCommandInput, PutCommandInput, TransactWriteCommandInput } f
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb'
 import type { Item } from '../models/index.js'
 import { MARSHALL_OPTIONS, UNMARSHALL_OPTIONS } from './dynamodb-client.js'
+import type { PrimaryKey } from './params.js'
 
 export type WireItem = Record<string, AttributeValue>
 
@@ -26,6 +27,15 @@ export function toWire(item: Record<string, unknown>): WireItem {
 /** An item, key or page position from the wire. */
 export function fromWire(item: WireItem): Item {
   return unmarshall(item, UNMARSHALL_OPTIONS) as Item
+}
+
+/** A primary key: both of its attributes are strings, so it needs no marshalling. */
+export function wireKey(key: PrimaryKey): WireItem {
+  return { pk: { S: key.pk }, sk: { S: key.sk } }
+}
+
+export function plainKey(key: WireItem): PrimaryKey {
+  return { pk: String(key.pk?.S), sk: String(key.sk?.S) }
 }
 
 /** The input's expression values in wire format; absent when it has none. */
