@@ -1,4 +1,4 @@
-import { ulid } from 'ulid'
+import { newUlid } from './ids.js'
 import type { IndexDefinitions } from './indexes.js'
 import { fromItem, type Item } from './mapper.js'
 
@@ -43,7 +43,7 @@ export interface ModelClass<M extends Model = Model> {
 /** Stamps a new model with an id and creation time. */
 export function initialise<M extends Model>(model: M, now: Date, modelVersion: number): M {
   const timestamp = now.toISOString()
-  model.id = ulid(now.getTime())
+  model.id = newUlid(now.getTime())
   model.modelVersion = modelVersion
   model.createdUtc = timestamp
   model.updatedUtc = timestamp

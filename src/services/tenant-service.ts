@@ -1,8 +1,8 @@
-import { ulid } from 'ulid'
 import type { ChangeWriter } from '../db/change-writer.js'
 import type { Page, TableGateway } from '../db/table-gateway.js'
 import { PLATFORM_SCOPE } from '../db/tenant-scope.js'
 import { forbidden, notFound, preconditionFailed } from '../errors/app-error.js'
+import { newUlid } from '../models/ids.js'
 import { initialise, keyOf, TENANT_LIST_KEY, Tenant, type TenantStatus, type Tier } from '../models/index.js'
 import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
@@ -38,7 +38,7 @@ export class TenantService {
     if (!isPlatformAdmin(context)) return fail(forbidden('only a platform admin may create tenants'))
     const now = this.clock()
     const tenant = initialise(new Tenant(), now, Tenant.modelVersion)
-    tenant.id = input.id ?? ulid(now.getTime()).toLowerCase()
+    tenant.id = input.id ?? newUlid(now.getTime()).toLowerCase()
     tenant.tenantId = tenant.id
     tenant.userId = context.userId
     tenant.name = input.name
