@@ -74,24 +74,28 @@ export class TableGateway {
     this.tableName = options.tableName
   }
 
-  /** The live (not soft-deleted) item at this key, or undefined. Consistent reads skip the cache. */
+  /**
+   * The live (not soft-deleted) item at this key that `readable` allows, or undefined. Consistent
+   * reads skip the cache. Only a hit the caller may see is answered from memory: every other answer
+   * (missing, deleted, or not the caller's to read) costs the same one read from DynamoDB, so how
+   * long a "not found" takes says nothing about what exists.
+   */
   async get<M extends Model>(
     modelClass: ModelClass<M>,
     tenantId: string,
     key: PrimaryKey,
-    options: { consistent?: boolean } = {},
+    options: { consistent?: boolean; readable?: (model: M) => boolean } = {},
   ): Promise<M | undefined> {
     assertTenantKey(key.pk, tenantId)
     const consistent = options.consistent ?? false
-    let item = consistent ? undefined : this.options.cache.get(tenantId, key.pk, key.sk)
-    if (!item) {
-      const readToken = this.options.cache.readToken()
-      item = await this.#read(key, consistent)
-      if (item) this.options.cache.set(tenantId, key.pk, key.sk, item, readToken)
-    }
-    if (!item || item.deleted_utc !== undefined || item.model_name !== layoutOf(modelClass).modelName)
-      return undefined
-    return fromItem(modelClass, item)
+    const cached = consistent ? undefined : this.options.cache.get(tenantId, key.pk, key.sk)
+    const hit = cached && visible(modelClass, cached, options.readable)
+    if (hit) return hit
+    const readToken = this.options.cache.readToken()
+    const item = await this.#read(key, consistent)
+    if (!item) return undefined
+    this.options.cache.set(tenantId, key.pk, key.sk, item, readToken)
+    return visible(modelClass, item, options.readable)
   }
 
   /**
@@ -292,6 +296,16 @@ export class TableGateway {
     )
     return output.Item && fromWire(output.Item)
   }
+}
+
+function visible<M extends Model>(
+  modelClass: ModelClass<M>,
+  item: Readonly<Item>,
+  readable: ((model: M) => boolean) | undefined,
+): M | undefined {
+  if (item.deleted_utc !== undefined || item.model_name !== layoutOf(modelClass).modelName) return undefined
+  const model = fromItem(modelClass, item)
+  return !readable || readable(model) ? model : undefined
 }
 
 async function send<T>(call: () => Promise<T>): Promise<T> {

@@ -103,8 +103,7 @@ export class GroupService {
 
   async get(context: RequestContext, id: string): Promise<ServiceResult<Group>> {
     const group = await this.#find(context, id)
-    if (!group || !canRead(context, group)) return fail(notFound('group'))
-    return ok(group)
+    return group ? ok(group) : fail(notFound('group'))
   }
 
   /** Partial update; `ifMatch` is the version the caller last saw (412 when it moved on). */
@@ -179,15 +178,17 @@ export class GroupService {
     return attempt(this.gateway.query(Group, context.tenantId, { ...request, ...(filter ? { filter } : {}) }))
   }
 
+  /** The group if the caller may read it: one it may not answers as (and as slowly as) a missing one. */
   #find(context: RequestContext, id: string, consistent = false): Promise<Group | undefined> {
     const key = keyOf(Group, 'primary', { tenantId: context.tenantId, id })
-    return this.gateway.get(Group, context.tenantId, key, { consistent })
+    const readable = (group: Group) => canRead(context, group)
+    return this.gateway.get(Group, context.tenantId, key, { consistent, readable })
   }
 
   async #findWritable(context: RequestContext, id: string, ifMatch?: number): Promise<ServiceResult<Group>> {
     // A strongly consistent read: If-Match must be compared with the latest version, not a stale one.
     const group = await this.#find(context, id, true)
-    if (!group || !canRead(context, group)) return fail(notFound('group'))
+    if (!group) return fail(notFound('group'))
     if (!canWrite(context, group))
       return fail(forbidden('only the owner or a tenant admin may change this group'))
     if (ifMatch !== undefined && ifMatch !== group.version) return fail(preconditionFailed())
