@@ -12,6 +12,10 @@ export interface RequestContext {
   userAgent?: string | undefined
 }
 
+export function isPlatformAdmin(context: RequestContext): boolean {
+  return context.roles.includes('platform_admin')
+}
+
 export function isTenantAdmin(context: RequestContext): boolean {
   return context.roles.includes('tenant_admin') || context.roles.includes('platform_admin')
 }

@@ -6,7 +6,7 @@ import { newUlid } from '../models/ids.js'
 import { initialise, keyOf, TENANT_LIST_KEY, Tenant, type TenantStatus, type Tier } from '../models/index.js'
 import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
-import type { RequestContext } from './request-context.js'
+import { isPlatformAdmin, type RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
 import type { TenantDirectory } from './tenant-directory.js'
 
@@ -22,8 +22,6 @@ export interface UpdateTenantInput {
   tier?: Tier | undefined
   status?: TenantStatus | undefined
 }
-
-const isPlatformAdmin = (context: RequestContext) => context.roles.includes('platform_admin')
 
 /** Onboarding and management of tenants: platform admins only, except reading one's own tenant. */
 export class TenantService {

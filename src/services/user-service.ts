@@ -9,7 +9,7 @@ import type { FieldCipher } from '../security/field-cipher.js'
 import { openModel, sealModel } from '../security/model-encryption.js'
 import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
-import { isTenantAdmin, type RequestContext, type Role } from './request-context.js'
+import { isPlatformAdmin, isTenantAdmin, type RequestContext, type Role } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
 
 export interface CreateUserInput {
@@ -38,6 +38,7 @@ export class UserService {
 
   async create(context: RequestContext, input: CreateUserInput): Promise<ServiceResult<User>> {
     if (!isTenantAdmin(context)) return fail(forbidden('only a tenant admin may create users'))
+    if (!mayAssignRoles(context, [], input.roles)) return fail(forbidden(PLATFORM_ADMIN_ONLY))
     const now = this.clock()
     const user = initialise(new User(), now, User.modelVersion)
     if (input.id) user.id = input.id
@@ -93,6 +94,7 @@ export class UserService {
       return fail(forbidden('only a tenant admin may change roles'))
     }
     const user = found.value
+    if (!mayAssignRoles(context, user.roles, changes.roles)) return fail(forbidden(PLATFORM_ADMIN_ONLY))
     const before = valuesOf(user)
     const oldClaim = this.#claim(user)
     const expectedVersion = user.version
@@ -166,6 +168,18 @@ export class UserService {
     if (ifMatch !== undefined && ifMatch !== user.version) return fail(preconditionFailed())
     return ok(user)
   }
+}
+
+const PLATFORM_ADMIN_ONLY = 'only a platform admin may grant or revoke platform_admin'
+
+/** platform_admin reaches every tenant: only a platform admin may give it to a profile or take it away. */
+function mayAssignRoles(
+  context: RequestContext,
+  current: readonly string[],
+  next: readonly Role[] | undefined,
+) {
+  if (next === undefined || isPlatformAdmin(context)) return true
+  return current.includes('platform_admin') === next.includes('platform_admin')
 }
 
 function applyChanges(user: User, changes: UpdateUserInput, blindIndex: BlindIndex): void {

@@ -32,7 +32,8 @@ const docs = {
     response: { 200: pageResponse(user, 'one page of users') },
   },
   update: {
-    summary: 'Change a user (the user, or a tenant admin; roles: tenant admins only)',
+    summary:
+      'Change a user (the user, or a tenant admin; roles: tenant admins, platform_admin: platform admins)',
     response: { 200: oneUser, ...errorResponses(409, 412) },
   },
   delete: {
