@@ -5,6 +5,7 @@ import { AppError, forbidden, notFound, preconditionFailed, validationError } fr
 import { Group, initialise, keyOf, type PrivacySettings } from '../models/index.js'
 import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
+import { type ExpectedVersions, versionMatches } from './expected-versions.js'
 import { isTenantAdmin, type RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
 
@@ -106,12 +107,12 @@ export class GroupService {
     return group ? ok(group) : fail(notFound('group'))
   }
 
-  /** Partial update; `ifMatch` is the version the caller last saw (412 when it moved on). */
+  /** Partial update; `ifMatch` holds the versions the caller last saw (412 when it is at none of them). */
   async update(
     context: RequestContext,
     id: string,
     changes: UpdateGroupInput,
-    ifMatch?: number,
+    ifMatch?: ExpectedVersions,
   ): Promise<ServiceResult<Group>> {
     const found = await this.#findWritable(context, id, ifMatch)
     if (!found.ok) return found
@@ -125,7 +126,11 @@ export class GroupService {
     return attempt(this.changes.apply(change, { create: [audit] }).then(() => group))
   }
 
-  async delete(context: RequestContext, id: string, ifMatch?: number): Promise<ServiceResult<void>> {
+  async delete(
+    context: RequestContext,
+    id: string,
+    ifMatch?: ExpectedVersions,
+  ): Promise<ServiceResult<void>> {
     const found = await this.#findWritable(context, id, ifMatch)
     if (!found.ok) return found
     const group = found.value
@@ -185,13 +190,17 @@ export class GroupService {
     return this.gateway.get(Group, context.tenantId, key, { consistent, readable })
   }
 
-  async #findWritable(context: RequestContext, id: string, ifMatch?: number): Promise<ServiceResult<Group>> {
+  async #findWritable(
+    context: RequestContext,
+    id: string,
+    ifMatch?: ExpectedVersions,
+  ): Promise<ServiceResult<Group>> {
     // A strongly consistent read: If-Match must be compared with the latest version, not a stale one.
     const group = await this.#find(context, id, true)
     if (!group) return fail(notFound('group'))
     if (!canWrite(context, group))
       return fail(forbidden('only the owner or a tenant admin may change this group'))
-    if (ifMatch !== undefined && ifMatch !== group.version) return fail(preconditionFailed())
+    if (!versionMatches(ifMatch, group.version)) return fail(preconditionFailed())
     return ok(group)
   }
 }

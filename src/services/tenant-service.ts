@@ -6,6 +6,7 @@ import { newUlid } from '../models/ids.js'
 import { initialise, keyOf, TENANT_LIST_KEY, Tenant, type TenantStatus, type Tier } from '../models/index.js'
 import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
+import { type ExpectedVersions, versionMatches } from './expected-versions.js'
 import { isPlatformAdmin, type RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
 import type { TenantDirectory } from './tenant-directory.js'
@@ -66,13 +67,13 @@ export class TenantService {
     context: RequestContext,
     id: string,
     changes: UpdateTenantInput,
-    ifMatch?: number,
+    ifMatch?: ExpectedVersions,
   ): Promise<ServiceResult<Tenant>> {
     if (!isPlatformAdmin(context) && context.tenantId !== id) return fail(notFound('tenant'))
     if (!isPlatformAdmin(context)) return fail(forbidden('only a platform admin may change a tenant'))
     const tenant = await this.#find(id, true)
     if (!tenant) return fail(notFound('tenant'))
-    if (ifMatch !== undefined && ifMatch !== tenant.version) return fail(preconditionFailed())
+    if (!versionMatches(ifMatch, tenant.version)) return fail(preconditionFailed())
     const before = valuesOf(tenant)
     const expectedVersion = tenant.version
     if (changes.name !== undefined) tenant.name = changes.name

@@ -9,6 +9,7 @@ import type { FieldCipher } from '../security/field-cipher.js'
 import { openModel, sealModel } from '../security/model-encryption.js'
 import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
+import { type ExpectedVersions, versionMatches } from './expected-versions.js'
 import { isPlatformAdmin, isTenantAdmin, type RequestContext, type Role } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
 
@@ -86,7 +87,7 @@ export class UserService {
     context: RequestContext,
     id: string,
     changes: UpdateUserInput,
-    ifMatch?: number,
+    ifMatch?: ExpectedVersions,
   ): Promise<ServiceResult<User>> {
     const found = await this.#findWritable(context, id, ifMatch)
     if (!found.ok) return found
@@ -108,7 +109,11 @@ export class UserService {
     return this.#write(user, (sealed) => ({ kind: 'replace', model: sealed, expectedVersion, now }), effects)
   }
 
-  async delete(context: RequestContext, id: string, ifMatch?: number): Promise<ServiceResult<void>> {
+  async delete(
+    context: RequestContext,
+    id: string,
+    ifMatch?: ExpectedVersions,
+  ): Promise<ServiceResult<void>> {
     const found = await this.#findWritable(context, id, ifMatch)
     if (!found.ok) return found
     const user = found.value
@@ -161,11 +166,15 @@ export class UserService {
     return user ? openModel(user, this.cipher) : undefined
   }
 
-  async #findWritable(context: RequestContext, id: string, ifMatch?: number): Promise<ServiceResult<User>> {
+  async #findWritable(
+    context: RequestContext,
+    id: string,
+    ifMatch?: ExpectedVersions,
+  ): Promise<ServiceResult<User>> {
     if (id !== context.userId && !isTenantAdmin(context)) return fail(notFound('user'))
     const user = await this.#find(context, id, true)
     if (!user) return fail(notFound('user'))
-    if (ifMatch !== undefined && ifMatch !== user.version) return fail(preconditionFailed())
+    if (!versionMatches(ifMatch, user.version)) return fail(preconditionFailed())
     return ok(user)
   }
 }

@@ -31,8 +31,16 @@ t.test('If-Match guards updates and deletes with the version the caller saw', as
     headers: { 'if-match': 'W/"1"' },
     payload: { name: 'Ops 2' },
   })
-  t.equal(weak.statusCode, 200)
-  t.equal(weak.headers.etag, '"2"')
+  t.equal(weak.statusCode, 412, 'If-Match compares strongly: a weak tag never matches')
+
+  const current = await alice({
+    method: 'PATCH',
+    url: `/v2/groups/${group.id}`,
+    headers: { 'if-match': '"1"' },
+    payload: { name: 'Ops 2' },
+  })
+  t.equal(current.statusCode, 200)
+  t.equal(current.headers.etag, '"2"')
 
   const any = await alice({
     method: 'PATCH',
