@@ -6,7 +6,6 @@ import { page, success } from '../../envelope.js'
 import { etagOf, ifMatchHeaders, parseIfMatch } from '../../if-match.js'
 import { locationOf, unwrap } from '../../route-helpers.js'
 import { dataResponse, errorResponses, HEADERS, noContent, pageResponse } from '../../schemas/responses.js'
-import { detailsOf } from '../../zod-details.js'
 import { presentGroup } from './presenter.js'
 import { batchOutcomes, group as groupSchema, listedGroup } from './responses.js'
 import {
@@ -76,16 +75,11 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = asyn
       const invalid: { index: number; error: { code: string; message: string; details: ErrorDetail[] } }[] =
         []
       request.body.items.forEach((item, index) => {
-        const parsed = createGroupBody.safeParse(item)
-        if (parsed.success) valid.push({ index, input: parsed.data })
+        if (item.valid) valid.push({ index, input: item.value })
         else
           invalid.push({
             index,
-            error: {
-              code: 'VALIDATION_ERROR',
-              message: 'invalid item',
-              details: detailsOf(parsed.error.issues),
-            },
+            error: { code: 'VALIDATION_ERROR', message: 'invalid item', details: item.details },
           })
       })
       const written = valid.length > 0 ? unwrap(await groups.createMany(request.auth, valid)) : []

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
 import { VISIBILITIES } from '../../../models/index.js'
 import { MAX_BATCH_CREATE } from '../../../services/group-service.js'
+import { checkedItem } from '../../schemas/batch-items.js'
 
 export const GROUP_TYPE_PATTERN = /^[a-z0-9_-]{1,50}$/
 // ULIDs are Crockford base32 and case-insensitive.
@@ -24,11 +25,11 @@ export const createGroupBody = z.strictObject(groupFields).meta({
   examples: [{ name: 'Platform team', groupType: 'team', privacySettings: { visibility: 'tenant' } }],
 })
 
-/** Items are checked one by one in the handler, so one bad item does not refuse the others. */
+/** Items are checked one by one, so one bad item does not refuse the others. */
 export const batchCreateGroupsBody = z
   .strictObject({
     items: z
-      .array(z.unknown().meta({ description: 'a group body, as for POST /groups' }))
+      .array(checkedItem(createGroupBody, 'a group body, as for POST /groups'))
       .min(1)
       .max(MAX_BATCH_CREATE),
   })

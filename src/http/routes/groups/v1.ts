@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { PrivacySettings } from '../../../models/index.js'
 import { MAX_BATCH_CREATE } from '../../../services/group-service.js'
+import { type CheckedItem, checkedItem } from '../../schemas/batch-items.js'
 import {
   type FieldRenames,
   fieldNameToCurrent,
@@ -13,7 +14,7 @@ import {
   shapeToVersion,
 } from '../../versioning/field-renames.js'
 import type { SchemaChange } from '../../versioning/schema-change.js'
-import { batchOutcomes, GROUP_EXAMPLE, group, listedGroup } from './responses.js'
+import { GROUP_EXAMPLE, group, listedGroup } from './responses.js'
 import {
   batchCreateGroupsBody,
   createGroupBody,
@@ -88,42 +89,16 @@ function listQueryToCurrent(query: unknown): unknown {
   return converted
 }
 
-/**
- * A batch item in v2 names. Items are validated one by one by the handler (an invalid item is
- * reported, not fatal), so here only names move; a value of the wrong type is passed on as it is,
- * for the handler to refuse.
- */
-function batchItemToCurrent(item: unknown): unknown {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) return item
-  const { isPrivate, ...rest } = item as Record<string, unknown>
-  const renamed = fieldsToCurrent(GROUP_RENAMES_V1, rest) as Record<string, unknown>
-  if (isPrivate === undefined) return renamed
-  return {
-    ...renamed,
-    privacySettings:
-      typeof isPrivate === 'boolean' ? { visibility: isPrivate ? 'private' : 'tenant' } : isPrivate,
-  }
-}
-
-/** Batch outcomes with the fields their errors name in v1 terms. */
-function batchOutcomesToVersion(outcomes: unknown): unknown {
-  if (!Array.isArray(outcomes)) return outcomes
-  return outcomes.map((outcome: { error?: { details?: { field: string; message: string }[] } }) => {
-    if (!outcome.error?.details) return outcome
-    const details = outcome.error.details.map((detail) => {
-      const [first = '', ...rest] = detail.field.split('.')
-      const renamed = fieldNameToVersion(GROUP_RENAMES_V1, first)
-      // privacySettings.visibility is one boolean in v1.
-      return { ...detail, field: renamed === 'isPrivate' ? renamed : [renamed, ...rest].join('.') }
-    })
-    return { ...outcome, error: { ...outcome.error, details } }
-  })
+/** Valid items in v2 names; invalid ones were refused by the v1 item schema, in v1 names. */
+function batchToCurrent(body: unknown): unknown {
+  const { items } = body as { items: CheckedItem<unknown>[] }
+  return { items: items.map((item) => (item.valid ? { ...item, value: bodyToCurrent(item.value) } : item)) }
 }
 
 export const batchCreateGroupsBodyV1 = z
   .strictObject({
     items: z
-      .array(z.unknown().meta({ description: 'a v1 group body, as for POST /v1/groups' }))
+      .array(checkedItem(createGroupBodyV1, 'a v1 group body, as for POST /v1/groups'))
       .min(1)
       .max(MAX_BATCH_CREATE),
   })
@@ -133,12 +108,7 @@ export const batchCreateGroupsBodyV1 = z
   })
 
 export const GROUP_CHANGES_V1: readonly SchemaChange[] = [
-  {
-    current: batchCreateGroupsBody,
-    version: batchCreateGroupsBodyV1,
-    toCurrent: (body) => ({ items: (body as { items: unknown[] }).items.map(batchItemToCurrent) }),
-  },
-  { current: batchOutcomes, version: batchOutcomes, toVersion: batchOutcomesToVersion },
+  { current: batchCreateGroupsBody, version: batchCreateGroupsBodyV1, toCurrent: batchToCurrent },
   { current: createGroupBody, version: createGroupBodyV1, toCurrent: bodyToCurrent },
   { current: updateGroupBody, version: updateGroupBodyV1, toCurrent: bodyToCurrent },
   { current: listGroupsQuery, version: listGroupsQueryV1, toCurrent: listQueryToCurrent },

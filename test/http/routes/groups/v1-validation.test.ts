@@ -64,3 +64,74 @@ t.test('each version validates with its own schemas', async (t) => {
     ['type'],
   )
 })
+
+t.test('batch items are validated like single bodies of the same version', async (t) => {
+  const { as } = await buildTestApp(t)
+  const alice = as('acme', 'alice', ['member'])
+  const items: Record<'v1' | 'v2', { valid: object; invalid: unknown[] }> = {
+    v1: {
+      valid: { name: 'Valid', type: 'team', isPrivate: false },
+      invalid: [
+        { name: 'Both', type: 'a', groupType: 'b' },
+        { name: 'V2 names', groupType: 'c', privacySettings: { visibility: 'public' } },
+        { name: 'Mixed', type: 'team', privacySettings: { visibility: 'public' } },
+        { name: 'Not boolean', type: 'team', isPrivate: 'yes' },
+        'not an object',
+      ],
+    },
+    v2: {
+      valid: { name: 'Valid', groupType: 'team', privacySettings: { visibility: 'tenant' } },
+      invalid: [
+        { name: 'Both', groupType: 'a', type: 'b' },
+        { name: 'V1 names', type: 'c', isPrivate: true },
+        { name: 'Not an enum', groupType: 'team', privacySettings: { visibility: 'secret' } },
+      ],
+    },
+  }
+  for (const version of ['v1', 'v2'] as const) {
+    const { valid, invalid } = items[version]
+    const batch = await alice({
+      method: 'POST',
+      url: `/${version}/groups/batch`,
+      payload: { items: [valid, ...invalid] },
+    })
+    t.equal(batch.statusCode, 200, `${version}: the batch is answered`)
+    const [first, ...refused] = batch.json().data
+    t.match(first, { index: 0, id: /^[0-9A-Z]{26}$/ }, `${version}: the valid item is written`)
+    t.equal(refused.length, invalid.length, `${version}: one outcome per invalid item`)
+    for (const [position, item] of invalid.entries()) {
+      const single = await alice({
+        method: 'POST',
+        url: `/${version}/groups`,
+        payload: JSON.stringify(item),
+        headers: { 'content-type': 'application/json' },
+      })
+      t.equal(single.statusCode, 400, `${version} ${JSON.stringify(item)}: refused alone`)
+      t.same(
+        refused[position],
+        {
+          index: position + 1,
+          error: { code: 'VALIDATION_ERROR', message: 'invalid item', details: single.json().error.details },
+        },
+        `${version} ${JSON.stringify(item)}: refused in the batch with the same details`,
+      )
+    }
+    const stored = await alice({ method: 'GET', url: `/${version}/groups/${first.id}` })
+    t.match(
+      stored.json().data,
+      version === 'v1'
+        ? { name: 'Valid', type: 'team', isPrivate: false }
+        : { name: 'Valid', groupType: 'team', privacySettings: { visibility: 'tenant' } },
+      `${version}: the valid item is stored as sent`,
+    )
+  }
+  const listed = await alice({ method: 'GET', url: '/v2/groups' })
+  t.same(
+    listed
+      .json()
+      .data.map((group: { name: string }) => group.name)
+      .sort(),
+    ['Valid', 'Valid'],
+    'only the valid items were written',
+  )
+})
