@@ -9,6 +9,12 @@ export interface AuditPage {
   cursor?: string | undefined
 }
 
+// ISO times sort as strings only while their years have four digits: an instant outside them
+// (a valid timestamp with an offset can reach year -1 or 10000) is clamped, as no entry is there.
+const EARLIEST_MS = Date.parse('0000-01-01T00:00:00.000Z')
+const LATEST_MS = Date.parse('9999-12-31T23:59:59.999Z')
+const sortableInstant = (ms: number) => new Date(Math.min(Math.max(ms, EARLIEST_MS), LATEST_MS)).toISOString()
+
 /** Reading the tenant's audit log (tenant admins only), newest first. */
 export class AuditService {
   constructor(private readonly gateway: TableGateway) {}
@@ -31,16 +37,18 @@ export class AuditService {
     )
   }
 
-  /** The tenant's changes between two instants (ISO-8601), inclusive. */
+  /** The tenant's changes between two instants (epoch milliseconds), inclusive. */
   async listByTime(
     context: RequestContext,
-    range: { from?: string | undefined; to?: string | undefined },
+    range: { from?: number | undefined; to?: number | undefined },
     page: AuditPage,
   ): Promise<ServiceResult<Page<AuditEntry>>> {
     if (!isTenantAdmin(context)) return fail(forbidden('only a tenant admin may read the audit log'))
-    const from = range.from ?? '0000'
-    const to = range.to ?? '9999'
-    if (from > to) return fail(validationError([{ field: 'from', message: 'from is after to' }]))
+    if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
+      return fail(validationError([{ field: 'from', message: 'from is after to' }]))
+    }
+    const from = sortableInstant(range.from ?? EARLIEST_MS)
+    const to = sortableInstant(range.to ?? LATEST_MS)
     const { pk } = keyOf(AuditEntry, 'gsi1', { tenantId: context.tenantId })
     // Sort keys are `ts#<lower-cased ISO time>#id#<id>`; `~` sorts after every id character.
     const between = [`ts#${from.toLowerCase()}`, `ts#${to.toLowerCase()}#~`] as const

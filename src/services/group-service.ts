@@ -1,4 +1,5 @@
 import type { ChangeWriter } from '../db/change-writer.js'
+import { invalidCursor } from '../db/cursor.js'
 import { eq, ne, or } from '../db/filter.js'
 import type { Page, TableGateway } from '../db/table-gateway.js'
 import { AppError, forbidden, notFound, preconditionFailed, validationError } from '../errors/app-error.js'
@@ -155,12 +156,17 @@ export class GroupService {
   /** The tenant's groups that the caller may read, by creation time. */
   async listByTenant(context: RequestContext, range: CreatedRange, page: PageRequest) {
     const { pk } = keyOf(Group, 'gsi3', { tenantId: context.tenantId })
-    const from = Math.max(range.from ?? EARLIEST_SECONDS, EARLIEST_SECONDS)
-    const to = Math.min(range.to ?? LATEST_SECONDS, LATEST_SECONDS)
-    if (from > to)
+    if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
       return fail<Page<Group>>(
         validationError([{ field: 'createdFrom', message: 'createdFrom is after createdTo' }]),
       )
+    }
+    const from = Math.max(range.from ?? EARLIEST_SECONDS, EARLIEST_SECONDS)
+    const to = Math.min(range.to ?? LATEST_SECONDS, LATEST_SECONDS)
+    // The range lies wholly outside the seconds the index can hold, so nothing is in it; no cursor
+    // was ever issued for it either.
+    if (from > to)
+      return page.cursor ? fail<Page<Group>>(invalidCursor()) : ok({ items: [], nextCursor: null })
     // `~` sorts after every character a key holds, so `created#<to>#~` includes all of second <to>.
     const between = [`created#${from}`, `created#${to}#~`] as const
     return this.#list(

@@ -8,7 +8,7 @@ import { unwrap } from '../../route-helpers.js'
 import { timestamp } from '../../schemas/envelope.js'
 import { pageResponse } from '../../schemas/responses.js'
 
-const isoInstant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString())
+const isoInstant = z.iso.datetime({ offset: true }).transform((value) => Date.parse(value))
 
 export const auditQuery = z
   .strictObject({
