@@ -17,6 +17,7 @@ import idempotency from './http/plugins/app/idempotency.js'
 import lifecycle from './http/plugins/app/lifecycle.js'
 import httpMetrics from './http/plugins/app/metrics.js'
 import requestLogging from './http/plugins/app/request-logging.js'
+import requestOutcome from './http/plugins/app/request-outcome.js'
 import tenantStanding from './http/plugins/app/tenant-standing.js'
 import cors from './http/plugins/external/cors.js'
 import helmet from './http/plugins/external/helmet.js'
@@ -92,6 +93,8 @@ export async function buildApp(
   app.setSerializerCompiler(() => JSON.stringify)
   await options.beforeRoutes?.(app)
 
+  // First, so that its onRequest hook runs before any other: every request is seen to start.
+  await app.register(requestOutcome)
   await app.register(errorHandler)
   await app.register(swagger)
   await app.register(correlationId)

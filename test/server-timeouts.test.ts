@@ -1,9 +1,9 @@
 // The HTTP server's timeouts, observed on a real socket.
-import { connect, type Socket } from 'node:net'
 import { createSigner } from 'fast-jwt'
 import t, { type Test } from 'tap'
 import { TEST_JWT_SECRET } from './helpers/app.js'
 import { createTestTable } from './helpers/dynamodb.js'
+import { rawConnection } from './helpers/raw-connection.js'
 import { type ServerProcess, startServerProcess } from './helpers/server-process.js'
 
 async function startServer(t: Test, env: Record<string, string>): Promise<ServerProcess> {
@@ -11,20 +11,6 @@ async function startServer(t: Test, env: Record<string, string>): Promise<Server
   const server = await startServerProcess({ DYNAMODB_ENDPOINT: endpoint, APP_TABLE_NAME: tableName, ...env })
   t.teardown(() => server.child.kill('SIGKILL'))
   return server
-}
-
-/** A raw connection that records what the server sends and when it hangs up. */
-async function rawConnection(port: number) {
-  const socket: Socket = connect(port, '127.0.0.1')
-  await new Promise((resolve) => socket.once('connect', resolve))
-  let received = ''
-  socket.setEncoding('utf8')
-  socket.on('data', (chunk) => {
-    received += chunk
-  })
-  const closedAt = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())))
-  socket.on('error', () => {})
-  return { socket, received: () => received, closedAt }
 }
 
 t.test('keep-alive outlasts the ALB idle timeout by default', async (t) => {

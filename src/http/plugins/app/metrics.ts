@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { z } from 'zod'
 import type { Metrics } from '../../../observability/metrics.js'
@@ -12,36 +12,26 @@ const metricsSchema = {
   },
 }
 
-const counted = Symbol('counted in flight')
-
 /**
  * Times every request, labelled by route template (unmatched URLs share one label), counts the
  * requests in flight, and counts requests by tenant tier (the tier, not the tenant: bounded labels).
+ * A request its client left before the answer is timed under the status class `aborted`.
  */
 async function httpMetrics(app: FastifyInstance, { metrics }: { metrics: Metrics }) {
-  const settle = (request: FastifyRequest & { [counted]?: boolean }) => {
-    if (!request[counted]) return
-    request[counted] = false
-    metrics.httpRequestsInFlight.dec()
-  }
-  app.addHook('onRequest', (request: FastifyRequest & { [counted]?: boolean }, _reply, done) => {
-    request[counted] = true
-    metrics.httpRequestsInFlight.inc()
-    done()
-  })
-  app.addHook('onRequestAbort', async (request) => settle(request))
-  app.addHook('onResponse', (request, reply, done) => {
-    settle(request)
-    if (request.tenantTier) metrics.httpRequestsByTier.inc({ tier: request.tenantTier })
-    metrics.httpRequestDuration.observe(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status_class: `${Math.floor(reply.statusCode / 100)}xx`,
-      },
-      reply.elapsedTime / 1000,
-    )
-    done()
+  app.observeRequests({
+    started: () => metrics.httpRequestsInFlight.inc(),
+    ended(request, reply, outcome) {
+      metrics.httpRequestsInFlight.dec()
+      if (request.tenantTier) metrics.httpRequestsByTier.inc({ tier: request.tenantTier })
+      metrics.httpRequestDuration.observe(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status_class: outcome === 'aborted' ? 'aborted' : `${Math.floor(reply.statusCode / 100)}xx`,
+        },
+        reply.elapsedTime / 1000,
+      )
+    },
   })
 
   app.get('/metrics', { config: { public: true }, schema: metricsSchema }, async (_request, reply) => {
@@ -50,4 +40,4 @@ async function httpMetrics(app: FastifyInstance, { metrics }: { metrics: Metrics
   })
 }
 
-export default fp(httpMetrics, { name: 'http-metrics' })
+export default fp(httpMetrics, { name: 'http-metrics', dependencies: ['request-outcome'] })

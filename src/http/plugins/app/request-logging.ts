@@ -1,5 +1,5 @@
-// One line per finished request, replacing Fastify's own request logging: it names the route
-// template (never the raw URL, which may carry ids or query values) and who was asking.
+// One line per request, replacing Fastify's own request logging: it names the route template
+// (never the raw URL, which may carry ids or query values) and who was asking.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
@@ -16,18 +16,20 @@ export function completionFields(request: FastifyRequest, reply: FastifyReply) {
 }
 
 async function requestLogging(app: FastifyInstance) {
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(completionFields(request, reply), 'request completed')
-    done()
-  })
-
-  // The client went away before an answer; no onResponse follows.
-  app.addHook('onRequestAbort', async (request) => {
-    request.log.info(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched' },
-      'request aborted by the client',
-    )
+  app.observeRequests({
+    ended(request, reply, outcome) {
+      if (outcome === 'completed') {
+        request.log.info(completionFields(request, reply), 'request completed')
+        return
+      }
+      // The status is the answer the client never got, if one was on its way.
+      const status = reply.sent ? reply.statusCode : null
+      request.log.info({ ...completionFields(request, reply), status }, 'request aborted by the client')
+    },
   })
 }
 
-export default fp(requestLogging, { name: 'request-logging', dependencies: ['authentication'] })
+export default fp(requestLogging, {
+  name: 'request-logging',
+  dependencies: ['authentication', 'request-outcome'],
+})
