@@ -120,3 +120,41 @@ t.test('a client hanging up after its body was read still ends its request in on
     'one duration sample per aborted request',
   )
 })
+
+t.test(
+  'a client hanging up halfway through its body is logged once, at info, and is no outage',
+  async (t) => {
+    const { server } = await startServer(t)
+    const ids = Array.from({ length: 10 }, (_, index) => `gone-mid-body-${index}`)
+    await Promise.all(
+      ids.map(async (id) => {
+        const connection = await rawConnection(server.port)
+        const { head, body } = createRequest(id)
+        connection.socket.write(head + body.slice(0, 10))
+        // Long enough for the server to be reading the body.
+        await sleep(300)
+        connection.socket.destroy()
+        await connection.closedAt
+      }),
+    )
+
+    await until(() => ids.every((id) => linesOf(server, id).length > 0), 10_000)
+    await sleep(500)
+    for (const id of ids) {
+      const lines = linesOf(server, id)
+      t.equal(lines.length, 1, `${id}: one line`)
+      t.match(lines[0], { level: 'info', msg: 'request aborted by the client', route: '/v2/groups' })
+      t.notOk(lines[0]?.err, 'no error and no stack')
+    }
+    const loud = server.logLines().filter((line) => line.level === 'warn' || line.level === 'error')
+    t.strictSame(loud, [], 'nothing at warn or error')
+
+    const metrics = await scrape(server.port)
+    t.equal(sample(metrics, 'http_requests_in_flight', {}), 1, 'only the scrape itself is in flight')
+    t.equal(
+      sample(metrics, 'http_request_duration_seconds_count', { route: '/v2/groups', status_class: '5xx' }),
+      undefined,
+      'no 5xx counted',
+    )
+  },
+)

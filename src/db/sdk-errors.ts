@@ -12,6 +12,8 @@ const UNAVAILABLE_NAMES = new Set([
   'RequestTimeout',
   'RequestTimeoutException',
 ])
+// Socket errors count only when the SDK raised them (it marks its errors with $metadata): the
+// same codes come from a client hanging up on us, which is no sign of DynamoDB's health.
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -31,7 +33,7 @@ export function isUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false
   const sdkError = error as SdkError
   if (sdkError.name && UNAVAILABLE_NAMES.has(sdkError.name)) return true
-  if (sdkError.code && NETWORK_CODES.has(sdkError.code)) return true
+  if (sdkError.code && NETWORK_CODES.has(sdkError.code) && sdkError.$metadata) return true
   const status = sdkError.$metadata?.httpStatusCode
   return status !== undefined && status >= 500
 }

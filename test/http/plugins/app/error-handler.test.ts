@@ -143,7 +143,11 @@ t.test('a throttled DynamoDB call becomes SERVICE_UNAVAILABLE with Retry-After',
 
 t.test('other unavailable-dependency errors become SERVICE_UNAVAILABLE', async (t) => {
   const errors = [
-    Object.assign(new Error('read ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    // As the SDK raises it once its retries are spent.
+    Object.assign(new Error('read ECONNREFUSED'), {
+      code: 'ECONNREFUSED',
+      $metadata: { attempts: 3, totalRetryDelay: 120 },
+    }),
     { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } },
     { name: 'SomeServerFault', $metadata: { httpStatusCode: 500 } },
   ]
@@ -152,6 +156,15 @@ t.test('other unavailable-dependency errors become SERVICE_UNAVAILABLE', async (
     t.equal(error.code, 'SERVICE_UNAVAILABLE', String((original as { name?: string }).name))
     t.ok((error.retryAfterSeconds ?? 0) > 0)
   }
+})
+
+t.test("a client hanging up mid-body is the client's socket, not DynamoDB's", async (t) => {
+  // What Fastify's body reader passes on when the client's connection closes.
+  const cutOff = Object.assign(new Error('aborted'), { code: 'ECONNRESET', statusCode: 400 })
+  const error = toAppError(cutOff)
+  t.not(error.code, 'SERVICE_UNAVAILABLE')
+  t.equal(error.status, 400)
+  t.equal(error.retryAfterSeconds, undefined)
 })
 
 t.test('an unknown error becomes INTERNAL_ERROR without its message', async (t) => {
