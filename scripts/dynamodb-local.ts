@@ -123,7 +123,7 @@ function sha256(path: string): Promise<string> {
   })
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const server = net.createServer()
     server.once('error', reject)

@@ -16,6 +16,7 @@ import errorHandler, { frameworkErrorReply } from './http/plugins/app/error-hand
 import idempotency from './http/plugins/app/idempotency.js'
 import lifecycle from './http/plugins/app/lifecycle.js'
 import httpMetrics from './http/plugins/app/metrics.js'
+import opsListener from './http/plugins/app/ops-listener.js'
 import requestLogging from './http/plugins/app/request-logging.js'
 import requestOutcome from './http/plugins/app/request-outcome.js'
 import tenantStanding from './http/plugins/app/tenant-standing.js'
@@ -102,6 +103,7 @@ export async function buildApp(
   await app.register(lifecycle)
   await app.register(helmet)
   await app.register(cors, { cors: config.cors })
+  await app.register(opsListener, { enabled: config.opsPort !== 0 })
   // After the plugins whose headers every answer carries, so that a shed request gets them too.
   await app.register(loadShedding, { loadShedding: config.loadShedding })
   await app.register(jwt, { jwt: config.jwt })
@@ -131,9 +133,13 @@ export async function buildApp(
       timeoutMs: config.health.probeTimeoutMs,
       degradedAfterMs: config.health.degradedAfterMs,
       cacheTtlMs: config.health.cacheTtlMs,
+      onProbed: (report) => {
+        const failing = report.checks.filter((check) => check.status !== 'healthy')
+        if (failing.length > 0) app.log.warn({ checks: failing }, 'health checks not healthy')
+      },
     },
   )
-  await app.register(healthRoutes, { monitor: health })
+  await app.register(healthRoutes, { monitor: health, details: config.health.details })
   await app.register(docsRoutes)
   const groups = container.resolve<GroupService>(TOKENS.GroupService)
   const tenants = container.resolve<TenantService>(TOKENS.TenantService)

@@ -8,6 +8,8 @@
 //      and requests in flight finish
 //   4. the DynamoDB client is released and the process exits 0 — or 1 if the budget ran out
 
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import closeWithGrace from 'close-with-grace'
@@ -62,7 +64,21 @@ export async function startServer(
     },
   )
   const address = await app.listen({ host: config.host, port: config.port })
+  if (app.opsServer) await listenForOperations(app, app.opsServer, config)
   return { app, address }
+}
+
+/** The operations listener (OPS_PORT), on the same host; app.close() closes it. */
+async function listenForOperations(app: FastifyInstance, server: Server, config: Readonly<Config>) {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.opsPort, config.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = server.address() as AddressInfo
+  app.log.info({ host: config.host, port }, 'operations endpoints (/metrics, /health) on their own port')
 }
 
 async function main(): Promise<void> {

@@ -3,6 +3,7 @@
 //   ALB idle timeout        <  HTTP_KEEP_ALIVE_TIMEOUT_MS  (the ALB closes idle connections first)
 //   deregistration delay    <  SHUTDOWN_TIMEOUT_MS  <  stopTimeout  (no SIGKILL mid-request)
 //   ALB health-check timeout > HEALTH_PROBE_TIMEOUT_MS   (a slow probe still answers in time)
+// and /metrics stays off the port the ALB forwards to: the task sets OPS_PORT and maps it.
 import { type Config, loadConfig } from '../../src/config/config.js'
 import { checkEnvironment } from './compose.js'
 import { type Problems, readJson, sourceOfBuilt } from './files.js'
@@ -66,6 +67,11 @@ export async function checkEcs(root: string, dockerEntryPoints: string[], proble
   const port = container.portMappings?.[0]?.containerPort
   if (port !== config.port)
     problems.push(`${where}: maps port ${port}, but the server listens on ${config.port}`)
+  if (config.opsPort === 0) {
+    problems.push(`${where}: no OPS_PORT, so /metrics is served on the port the load balancer forwards`)
+  } else if (!container.portMappings?.some((mapping) => mapping.containerPort === config.opsPort)) {
+    problems.push(`${where}: OPS_PORT ${config.opsPort} is not in portMappings`)
+  }
   const stopTimeoutMs = (container.stopTimeout ?? 30) * 1_000
   if (config.shutdown.timeoutMs >= stopTimeoutMs) {
     problems.push(

@@ -62,8 +62,11 @@ const serviceMounting = (compose: ComposeFile, source: string) =>
     bindMounts(service).some((mount) => mount.source === source),
   )
 
-function containerPort(service: ComposeService): string | undefined {
-  const fromEnvironment = environmentOf(service).PORT
+/** Where the service answers /metrics: its operations port when it has one, else its main port. */
+function metricsPort(service: ComposeService): string | undefined {
+  const { OPS_PORT: opsPort, PORT: port } = environmentOf(service)
+  if (opsPort && opsPort !== '0') return opsPort
+  const fromEnvironment = port
   if (fromEnvironment) return fromEnvironment
   const mapping = service.ports?.[0]
   return mapping ? mapping.split(':').at(-1) : undefined
@@ -89,9 +92,9 @@ export async function checkPrometheus(root: string, compose: ComposeFile, proble
     const service = host ? compose.services?.[host] : undefined
     if (!service) {
       problems.push(`${PROMETHEUS_CONFIG}: target ${target} is no ${COMPOSE_FILE} service`)
-    } else if (containerPort(service) !== port) {
+    } else if (metricsPort(service) !== port) {
       problems.push(
-        `${PROMETHEUS_CONFIG}: target ${target}, but ${host} listens on ${containerPort(service)}`,
+        `${PROMETHEUS_CONFIG}: target ${target}, but ${host} serves /metrics on ${metricsPort(service)}`,
       )
     }
   }

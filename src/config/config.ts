@@ -37,6 +37,8 @@ const operationsVariables = {
   HEALTH_PROBE_TIMEOUT_MS: integer(1, 30_000).default(1_000),
   HEALTH_DEGRADED_AFTER_MS: integer(1).default(500),
   HEALTH_MAX_EVENT_LOOP_DELAY_MS: integer(1).default(200),
+  HEALTH_DETAILS: booleanFlag.default(false),
+  OPS_PORT: integer(0, 65535).default(0),
   SHUTDOWN_TIMEOUT_MS: integer(1_000, 120_000).default(25_000),
   SHUTDOWN_DRAIN_DELAY_MS: integer(0, 120_000).default(0),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1_000).default(65_000),
@@ -109,6 +111,9 @@ const envSchema = z
         message: 'must be shorter than SHUTDOWN_TIMEOUT_MS',
       })
     }
+    if (env.OPS_PORT !== 0 && env.OPS_PORT === env.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['OPS_PORT'], message: 'must differ from PORT (or be 0: none)' })
+    }
     if (env.HTTP_REQUEST_TIMEOUT_MS !== 0 && env.HTTP_REQUEST_TIMEOUT_MS < headersTimeoutMs(env)) {
       ctx.addIssue({
         code: 'custom',
@@ -152,6 +157,8 @@ export interface Config {
   env: 'development' | 'test' | 'production'
   host: string
   port: number
+  /** The operations listener's port (/metrics, detailed health); 0: none, the main port serves them. */
+  opsPort: number
   logLevel: string
   bodyLimitBytes: number
   dynamodb: {
@@ -193,6 +200,8 @@ export interface Config {
     degradedAfterMs: number
     /** Event-loop delay above this reports degraded (a non-critical check). */
     maxEventLoopDelayMs: number
+    /** Whether health answers say why a check failed; off, the reasons only go to the log. */
+    details: boolean
   }
   shutdown: {
     /** From the signal to exit, whatever happens; keep it below the orchestrator's stop timeout. */
@@ -256,6 +265,7 @@ export function loadConfig(environment: Environment): Readonly<Config> {
     env: env.NODE_ENV,
     host: env.HOST,
     port: env.PORT,
+    opsPort: env.OPS_PORT,
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     dynamodb: {
@@ -284,6 +294,7 @@ export function loadConfig(environment: Environment): Readonly<Config> {
       probeTimeoutMs: env.HEALTH_PROBE_TIMEOUT_MS,
       degradedAfterMs: env.HEALTH_DEGRADED_AFTER_MS,
       maxEventLoopDelayMs: env.HEALTH_MAX_EVENT_LOOP_DELAY_MS,
+      details: env.HEALTH_DETAILS,
     },
     shutdown: { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS },
     http: {

@@ -10,12 +10,16 @@ export class HealthMonitor {
 
   constructor(
     private readonly checks: readonly HealthCheck[],
-    private readonly timing: CheckTiming & { cacheTtlMs: number },
+    private readonly options: CheckTiming & {
+      cacheTtlMs: number
+      /** Called with each fresh report (not with reused ones), e.g. to log what failed. */
+      onProbed?: (report: HealthReport) => void
+    },
     private readonly now: () => number = () => performance.now(),
   ) {}
 
   report(): Promise<HealthReport> {
-    if (this.cached && this.now() - this.cached.at < this.timing.cacheTtlMs) {
+    if (this.cached && this.now() - this.cached.at < this.options.cacheTtlMs) {
       return Promise.resolve(this.cached.report)
     }
     this.running ??= this.probe().finally(() => {
@@ -25,8 +29,9 @@ export class HealthMonitor {
   }
 
   private async probe(): Promise<HealthReport> {
-    const results = await Promise.all(this.checks.map((check) => runCheck(check, this.timing)))
+    const results = await Promise.all(this.checks.map((check) => runCheck(check, this.options)))
     const report = summarise(results)
+    this.options.onProbed?.(report)
     this.cached = { report, at: this.now() }
     return report
   }

@@ -258,6 +258,8 @@ t.test('operations settings are parsed into their types', async (t) => {
     HEALTH_PROBE_TIMEOUT_MS: '250',
     HEALTH_DEGRADED_AFTER_MS: '100',
     HEALTH_MAX_EVENT_LOOP_DELAY_MS: '50',
+    HEALTH_DETAILS: 'true',
+    OPS_PORT: '9464',
     SHUTDOWN_TIMEOUT_MS: '10000',
     SHUTDOWN_DRAIN_DELAY_MS: '3000',
     HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000',
@@ -273,7 +275,11 @@ t.test('operations settings are parsed into their types', async (t) => {
     probeTimeoutMs: 250,
     degradedAfterMs: 100,
     maxEventLoopDelayMs: 50,
+    details: true,
   })
+  t.equal(config.opsPort, 9464)
+  t.equal(loadConfig({}).opsPort, 0, 'no operations listener unless asked')
+  t.equal(loadConfig({}).health.details, false, 'health answers without details unless asked')
   t.strictSame(config.shutdown, { timeoutMs: 10_000, drainDelayMs: 3_000 })
   t.strictSame(config.http, { keepAliveTimeoutMs: 5_000, headersTimeoutMs: 6_000, requestTimeoutMs: 0 })
   t.strictSame(config.loadShedding, {
@@ -308,6 +314,7 @@ t.test('bad operations settings are refused, naming the variable', async (t) => 
     'HTTP_REQUEST_TIMEOUT_MS',
     'a request timeout under the headers timeout',
   )
+  configError(t, { PORT: '3000', OPS_PORT: '3000' }, 'OPS_PORT', 'the operations port on the main one')
   configError(t, { HEALTH_CACHE_TTL_MS: '60001' }, 'HEALTH_CACHE_TTL_MS', 'a health cache over a minute')
   t.equal(
     loadConfig({ SHUTDOWN_TIMEOUT_MS: '5000', SHUTDOWN_DRAIN_DELAY_MS: '4999' }).shutdown.drainDelayMs,

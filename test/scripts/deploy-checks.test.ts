@@ -87,14 +87,20 @@ const cases: [string, string, (text: string) => string, RegExp][] = [
   [
     'a Prometheus target that is no service',
     'deploy/prometheus/prometheus.yml',
-    (text) => text.replace('tessera:3000', 'api:3000'),
-    /target api:3000 is no docker-compose.yml service/,
+    (text) => text.replace('tessera:9464', 'api:9464'),
+    /target api:9464 is no docker-compose.yml service/,
   ],
   [
     'a Prometheus target on the wrong port',
     'deploy/prometheus/prometheus.yml',
-    (text) => text.replace('tessera:3000', 'tessera:8080'),
-    /target tessera:8080, but tessera listens on 3000/,
+    (text) => text.replace('tessera:9464', 'tessera:8080'),
+    /target tessera:8080, but tessera serves \/metrics on 9464/,
+  ],
+  [
+    'Prometheus scraping the API port while tessera has an operations port',
+    'deploy/prometheus/prometheus.yml',
+    (text) => text.replace('tessera:9464', 'tessera:3000'),
+    /target tessera:3000, but tessera serves \/metrics on 9464/,
   ],
   [
     'a compose mount of a missing file',
@@ -135,6 +141,20 @@ const cases: [string, string, (text: string) => string, RegExp][] = [
       task.containerDefinitions[0].secrets[0].valueFrom = 'my-secret'
     }),
     /JWT_SECRET is not read from SSM or Secrets Manager/,
+  ],
+  [
+    'a task without an operations port, so the ALB would forward /metrics',
+    'deploy/ecs/task-definition.json',
+    (text) => text.replace(/ *\{ "name": "OPS_PORT", "value": "9464" \},\n/, ''),
+    /no OPS_PORT, so \/metrics is served on the port the load balancer forwards/,
+  ],
+  [
+    'an operations port the task does not map',
+    'deploy/ecs/task-definition.json',
+    json((task) => {
+      task.containerDefinitions[0].portMappings.pop()
+    }),
+    /OPS_PORT 9464 is not in portMappings/,
   ],
   [
     'blocking awslogs',

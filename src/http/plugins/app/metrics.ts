@@ -34,10 +34,14 @@ async function httpMetrics(app: FastifyInstance, { metrics }: { metrics: Metrics
     },
   })
 
-  app.get('/metrics', { config: { public: true }, schema: metricsSchema }, async (_request, reply) => {
-    reply.type(metrics.registry.contentType)
-    return metrics.registry.metrics()
-  })
+  app.get(
+    '/metrics',
+    { config: { public: true, listener: 'ops' }, schema: metricsSchema },
+    async (_request, reply) => {
+      reply.type(metrics.registry.contentType)
+      return metrics.registry.metrics()
+    },
+  )
 }
 
 export default fp(httpMetrics, { name: 'http-metrics', dependencies: ['request-outcome'] })

@@ -2,6 +2,7 @@ import type { Test } from 'tap'
 import t from 'tap'
 import { buildTestApp } from '../../../helpers/app.js'
 import { testDynamoDbEndpoint } from '../../../helpers/dynamodb.js'
+import { captureLogs } from '../../../helpers/log-capture.js'
 import { startSlowProxy } from '../../../helpers/slow-proxy.js'
 
 /** The app, talking to DynamoDB Local through a proxy that answers after `delayMs`. */
@@ -53,6 +54,7 @@ t.test('degraded: DynamoDB answers, but slower than the threshold; still ready',
   const { app } = await appBehindProxy(t, 150, {
     HEALTH_DEGRADED_AFTER_MS: '50',
     HEALTH_PROBE_TIMEOUT_MS: '2000',
+    HEALTH_DETAILS: 'true',
   })
   const health = await app.inject({ method: 'GET', url: '/health' })
   t.equal(health.statusCode, 200)
@@ -65,7 +67,10 @@ t.test('degraded: DynamoDB answers, but slower than the threshold; still ready',
 })
 
 t.test('unhealthy: no answer within the probe timeout; readiness 503, liveness 200', async (t) => {
-  const { app } = await appBehindProxy(t, 1_500, { HEALTH_PROBE_TIMEOUT_MS: '200' })
+  const { app } = await appBehindProxy(t, 1_500, {
+    HEALTH_PROBE_TIMEOUT_MS: '200',
+    HEALTH_DETAILS: 'true',
+  })
   const started = performance.now()
   const health = await app.inject({ method: 'GET', url: '/health' })
   t.ok(performance.now() - started < 1_000, 'the timeout bounds the answer')
@@ -76,21 +81,52 @@ t.test('unhealthy: no answer within the probe timeout; readiness 503, liveness 2
   t.equal((await app.inject({ method: 'GET', url: '/health/live' })).statusCode, 200)
 })
 
-t.test('unhealthy: DynamoDB unreachable', async (t) => {
-  const { app } = await buildTestApp(t, {
-    env: { DYNAMODB_ENDPOINT: 'http://127.0.0.1:9', DYNAMODB_MAX_ATTEMPTS: '1' },
-  })
+const UNREACHABLE = { DYNAMODB_ENDPOINT: 'http://127.0.0.1:9', DYNAMODB_MAX_ATTEMPTS: '1' }
+
+t.test(
+  'unhealthy: DynamoDB unreachable; the answers say which checks failed, the log says why',
+  async (t) => {
+    const logs = captureLogs()
+    const { app } = await buildTestApp(t, {
+      env: { ...UNREACHABLE, LOG_LEVEL: 'warn' },
+      logStream: logs.stream,
+    })
+    const health = await app.inject({ method: 'GET', url: '/health' })
+    t.equal(health.statusCode, 503)
+    t.match(health.json(), {
+      status: 'unhealthy',
+      checks: [
+        { name: 'dynamodb-table', status: 'unhealthy' },
+        { name: 'dynamodb-read', status: 'unhealthy' },
+        { name: 'event-loop', status: 'healthy' },
+      ],
+    })
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' })
+    t.equal(ready.statusCode, 503)
+    for (const answer of [health, ready]) {
+      for (const check of answer.json().checks) t.notOk('detail' in check, `${check.name}: no detail`)
+      t.notMatch(answer.body, /ECONNREFUSED|Error|127\.0\.0\.1|stack/, 'no internals in a public answer')
+    }
+    const logged = logs.lines().find((line) => line.msg === 'health checks not healthy')
+    t.match(logged, {
+      level: 'warn',
+      checks: [
+        { name: 'dynamodb-table', detail: 'ECONNREFUSED' },
+        { name: 'dynamodb-read', detail: 'ECONNREFUSED' },
+      ],
+    })
+  },
+)
+
+t.test('HEALTH_DETAILS=true: the answers say why too, as a code, never an address', async (t) => {
+  const { app } = await buildTestApp(t, { env: { ...UNREACHABLE, HEALTH_DETAILS: 'true' } })
   const health = await app.inject({ method: 'GET', url: '/health' })
   t.equal(health.statusCode, 503)
-  t.match(health.json(), {
-    status: 'unhealthy',
-    checks: [
-      { name: 'dynamodb-table', status: 'unhealthy', detail: String },
-      { name: 'dynamodb-read', status: 'unhealthy', detail: String },
-      { name: 'event-loop', status: 'healthy' },
-    ],
-  })
-  t.notMatch(health.body, /127\.0\.0\.1|stack/, 'no internals in a public answer')
+  t.match(health.json().checks, [
+    { name: 'dynamodb-table', status: 'unhealthy', detail: 'ECONNREFUSED' },
+    { name: 'dynamodb-read', status: 'unhealthy', detail: 'ECONNREFUSED' },
+  ])
+  t.notMatch(health.body, /127\.0\.0\.1|stack/)
 })
 
 t.test('draining: readiness 503 at once, /health unhealthy, liveness still 200', async (t) => {
