@@ -8,7 +8,7 @@ export function unwrap<T>(result: ServiceResult<T>): T {
 
 /** `/v2/tenants` + id → `/v2/tenants/<id>` (the collection URL the request was sent to). */
 export function locationOf(collectionUrl: string, id: string): string {
-  return `${collectionUrl.split('?')[0]?.replace(/\/$/, '')}/${id}`
+  return `${collectionUrl.split('?')[0]?.replace(/\/$/, '')}/${encodeURIComponent(id)}`
 }
 
 /** A route option's hooks as a list (Fastify takes one function or several). */

@@ -19,3 +19,10 @@ export { MODELS } from './registry.js'
 export { type TableDefinition, TTL_ATTRIBUTE, tableDefinition } from './table-definition.js'
 export { TENANT_LIST_KEY, TENANT_STATUSES, Tenant, type TenantStatus, TIERS, type Tier } from './tenant.js'
 export { User, UserEmailClaim } from './user.js'
+export {
+  isSubject,
+  MAX_USER_ID_LENGTH,
+  SUBJECT_PATTERN,
+  subjectOf,
+  userIdOf,
+} from './user-id.js'

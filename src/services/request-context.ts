@@ -4,6 +4,7 @@ export type Role = (typeof ROLES)[number]
 /** Who is asking: taken only from the verified token, passed explicitly into every service call. */
 export interface RequestContext {
   tenantId: string
+  /** The caller's sub in the form keys and stored items hold (userIdOf). */
   userId: string
   roles: readonly Role[]
   correlationId: string

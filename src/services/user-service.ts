@@ -14,7 +14,7 @@ import { isPlatformAdmin, isTenantAdmin, type RequestContext, type Role } from '
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
 
 export interface CreateUserInput {
-  /** The user's subject (`sub`) in the identity provider; generated when omitted. */
+  /** The user's id: their subject (`sub`) as keys hold it (userIdOf); generated when omitted. */
   id?: string | undefined
   email: string
   name: string

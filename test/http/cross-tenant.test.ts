@@ -2,7 +2,8 @@
 // each role, tries to read, list, change and delete what tenant acme owns. It gets what a missing
 // resource gets (404), or 403 where its role alone forbids the route; lists hold none of acme's
 // data; afterwards acme's data is unchanged and the raw table shows every key inside its tenant.
-// Inside acme, a member and a tenant admin see users and the audit log as API.md says.
+// Inside acme, a member and a tenant admin see users and the audit log as API.md says, and subjects
+// that differ from acme's users only by case or Unicode form are other users.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t from 'tap'
@@ -534,6 +535,35 @@ t.test('cross-tenant matrix over every authenticated route', async (t) => {
       'NOT_FOUND',
       'acme reads globex',
     )
+  })
+
+  await t.test('inside acme, a sub that differs by case or Unicode form is someone else', async (t) => {
+    // Keys are lower-cased; these subjects are not bob or alice (see cross-user.test.ts for all routes).
+    const variants = ['BOB', 'Bob', 'ｂｏｂ', 'ALICE', '\u212Aarol', 'CAROL', '\uFF41lice']
+    for (const sub of variants) {
+      for (const role of ['member', 'tenant_admin'] as const) {
+        const who = `acme ${JSON.stringify(sub)} (${role})`
+        const client = as('acme', sub, [role])
+        const me = await client({ method: 'GET', url: '/v2/users/me' })
+        expectError(t, me, 404, 'NOT_FOUND', `${who} reads /users/me`)
+        const own = await client({ method: 'GET', url: `/v2/users/${encodeURIComponent(sub)}` })
+        expectError(t, own, 404, 'NOT_FOUND', `${who} reads its own id`)
+        const mine = await client({ method: 'GET', url: '/v2/groups?scope=mine&groupType=team' })
+        t.same(expectOk(t, mine, 200, `${who} lists its groups`).data, [], `${who}: owns none of acme's`)
+        const renamed = await client({
+          method: 'PATCH',
+          url: `/v2/users/${encodeURIComponent(sub)}`,
+          payload: { name: 'taken over' },
+        })
+        expectError(t, renamed, 404, 'NOT_FOUND', `${who} renames its own id`)
+        if (role === 'member') {
+          for (const group of acmeGroups.filter((g) => g.visibility === 'private')) {
+            const read = await client({ method: 'GET', url: `/v2/groups/${group.id}` })
+            expectError(t, read, 404, 'NOT_FOUND', `${who} reads ${group.owner}'s private group`)
+          }
+        }
+      }
+    }
   })
 
   await t.test('afterwards acme is unchanged and the table keeps tenants apart', async (t) => {

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { unauthorized } from '../../../errors/app-error.js'
-import { TENANT_ID_PATTERN } from '../../../models/index.js'
+import { isSubject, TENANT_ID_PATTERN, userIdOf } from '../../../models/index.js'
 import { type TokenIdentity, VerifiedTokens } from '../../../security/verified-tokens.js'
 import { type RequestContext, ROLES, type Role } from '../../../services/request-context.js'
 
@@ -17,9 +17,6 @@ declare module 'fastify' {
   }
 }
 
-// A user id becomes part of keys, so it may not hold the `#` separator.
-const USER_ID_PATTERN = /^[^#\s]{1,128}$/
-
 export interface TokenClaims {
   sub?: unknown
   tenant_id?: unknown
@@ -28,19 +25,21 @@ export interface TokenClaims {
   'cognito:groups'?: unknown
 }
 
-/** Who a verified token stands for; UNAUTHORIZED when a claim is missing or bad. */
+/**
+ * Who a verified token stands for; UNAUTHORIZED when a claim is missing or bad. The user id is the
+ * sub in the form keys hold (userIdOf), so every comparison with stored ids is a comparison of keys.
+ */
 export function identityFromClaims(claims: TokenClaims): TokenIdentity {
-  const userId = claims.sub
+  const subject = claims.sub
   const tenantId = claims.tenant_id ?? claims['custom:tenant_id']
-  if (typeof userId !== 'string' || !USER_ID_PATTERN.test(userId))
-    throw unauthorized('token has no valid sub claim')
+  if (!isSubject(subject)) throw unauthorized('token has no valid sub claim')
   if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) {
     throw unauthorized('token has no valid tenant_id claim')
   }
   const claimedRoles = claims.roles ?? claims['cognito:groups'] ?? []
   if (!Array.isArray(claimedRoles)) throw unauthorized('token roles must be an array')
   const roles = claimedRoles.filter((role): role is Role => ROLES.includes(role as Role))
-  return { tenantId, userId, roles }
+  return { tenantId, userId: userIdOf(subject), roles }
 }
 
 const verifiedTokenLimits = { maxEntries: 10_000, maxAgeMs: 60_000, maxTokenLength: 4_096 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
-import { AUDIT_ACTIONS, type AuditEntry } from '../../../models/index.js'
+import { AUDIT_ACTIONS, type AuditEntry, subjectOf, userIdOf } from '../../../models/index.js'
 import type { AuditService } from '../../../services/audit-service.js'
 import { page } from '../../envelope.js'
 import { unwrap } from '../../route-helpers.js'
@@ -49,16 +49,28 @@ export const auditEntry = z
   })
   .meta({ id: 'AuditEntry' })
 
+// Users' ids are stored in their key form (userIdOf); the log names users by subject, as the rest of
+// the API does.
+const isUser = (entityType: string) => entityType === 'user'
+
+function presentValues(entityType: string, values: Record<string, unknown> | null) {
+  if (values === null) return null
+  const shown = { ...values }
+  if (typeof shown.userId === 'string') shown.userId = subjectOf(shown.userId)
+  if (isUser(entityType) && typeof shown.id === 'string') shown.id = subjectOf(shown.id)
+  return shown
+}
+
 const presentEntry = (entry: AuditEntry) => ({
   id: entry.id,
   entityType: entry.entityType,
-  entityId: entry.entityId,
+  entityId: isUser(entry.entityType) ? subjectOf(entry.entityId) : entry.entityId,
   action: entry.action,
-  userId: entry.userId,
+  userId: subjectOf(entry.userId),
   tenantId: entry.tenantId,
   timestamp: entry.timestamp,
-  oldValues: entry.oldValues,
-  newValues: entry.newValues,
+  oldValues: presentValues(entry.entityType, entry.oldValues),
+  newValues: presentValues(entry.entityType, entry.newValues),
   ipAddress: entry.ipAddress,
   userAgent: entry.userAgent,
 })
@@ -74,7 +86,11 @@ export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditService }> = async
     const pageRequest = { limit, cursor }
     const result =
       entityType && entityId
-        ? await audit.listByEntity(request.auth, { entityType, entityId }, pageRequest)
+        ? await audit.listByEntity(
+            request.auth,
+            { entityType, entityId: isUser(entityType) ? userIdOf(entityId) : entityId },
+            pageRequest,
+          )
         : await audit.listByTime(request.auth, { from, to }, pageRequest)
     const { items, nextCursor } = unwrap(result)
     return page(items.map(presentEntry), nextCursor, limit)

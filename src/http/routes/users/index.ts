@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { User } from '../../../models/index.js'
+import { subjectOf, type User, userIdOf } from '../../../models/index.js'
 import type { UserService } from '../../../services/user-service.js'
 import { page, success } from '../../envelope.js'
 import { etagOf, ifMatchHeaders, parseIfMatch } from '../../if-match.js'
@@ -8,7 +8,7 @@ import { dataResponse, errorResponses, HEADERS, noContent, pageResponse } from '
 import { createUserBody, listUsersQuery, updateUserBody, user, userParams } from './schemas.js'
 
 const presentUser = (u: User) => ({
-  id: u.id,
+  id: subjectOf(u.id),
   tenantId: u.tenantId,
   email: u.email,
   name: u.name,
@@ -47,11 +47,13 @@ export const userRoutes: FastifyPluginAsyncZod<{ users: UserService }> = async (
     '/users',
     { schema: { body: createUserBody, ...docs.create }, config: { idempotent: true } },
     async (request, reply) => {
-      const created = unwrap(await users.create(request.auth, request.body))
+      const { id, ...profile } = request.body
+      const input = id === undefined ? profile : { ...profile, id: userIdOf(id) }
+      const created = unwrap(await users.create(request.auth, input))
       request.log.info({ newUserId: created.id }, 'user created')
       return reply
         .status(201)
-        .header('Location', locationOf(request.url, created.id))
+        .header('Location', locationOf(request.url, subjectOf(created.id)))
         .header('ETag', etagOf(created.version))
         .send(success(presentUser(created)))
     },
@@ -63,7 +65,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ users: UserService }> = async (
   })
 
   app.get('/users/:id', { schema: { params: userParams, ...docs.read } }, async (request, reply) => {
-    const found = unwrap(await users.get(request.auth, request.params.id))
+    const found = unwrap(await users.get(request.auth, userIdOf(request.params.id)))
     return reply.header('ETag', etagOf(found.version)).send(success(presentUser(found)))
   })
 
@@ -82,7 +84,8 @@ export const userRoutes: FastifyPluginAsyncZod<{ users: UserService }> = async (
     { schema: { params: userParams, body: updateUserBody, headers: ifMatchHeaders, ...docs.update } },
     async (request, reply) => {
       const ifMatch = parseIfMatch(request.headers['if-match'])
-      const updated = unwrap(await users.update(request.auth, request.params.id, request.body, ifMatch))
+      const id = userIdOf(request.params.id)
+      const updated = unwrap(await users.update(request.auth, id, request.body, ifMatch))
       request.log.info({ changedUserId: updated.id, version: updated.version }, 'user updated')
       return reply.header('ETag', etagOf(updated.version)).send(success(presentUser(updated)))
     },
@@ -93,7 +96,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ users: UserService }> = async (
     { schema: { params: userParams, headers: ifMatchHeaders, ...docs.delete } },
     async (request, reply) => {
       const ifMatch = parseIfMatch(request.headers['if-match'])
-      unwrap(await users.delete(request.auth, request.params.id, ifMatch))
+      unwrap(await users.delete(request.auth, userIdOf(request.params.id), ifMatch))
       request.log.info({ deletedUserId: request.params.id }, 'user deleted')
       return reply.status(204).send()
     },

@@ -1,10 +1,14 @@
 import { z } from 'zod'
 import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
+import { isSubject, SUBJECT_PATTERN } from '../../../models/index.js'
 import { ROLES } from '../../../services/request-context.js'
 import { timestamp } from '../../schemas/envelope.js'
 
-// A user id is the identity provider's subject (`sub`): it becomes part of keys, so no `#`.
-const userId = z.string().regex(/^[^#\s]{1,128}$/, 'a user id has no blanks or #, and at most 128 characters')
+// The API names a user by their subject (`sub`); handlers pass on the id keys hold (userIdOf).
+const userId = z
+  .string()
+  .regex(SUBJECT_PATTERN, 'a user id has no blanks or #, and at most 128 characters')
+  .refine(isSubject, 'a user id is well-formed text, and at most 128 characters when written in ASCII')
 // Blanks around an email are dropped; its case is kept (lookups ignore case).
 const email = z.string().trim().pipe(z.email().max(320))
 const phone = z

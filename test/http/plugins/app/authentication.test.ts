@@ -77,6 +77,8 @@ t.test('a missing or invalid sub is refused', async (t) => {
     'alice#admin',
     'ali ce',
     'x'.repeat(129),
+    '\uD800x',
+    '\u00e9'.repeat(65),
     42,
     ['alice'],
     {},
@@ -86,6 +88,14 @@ t.test('a missing or invalid sub is refused', async (t) => {
   }
   t.equal(identityFromClaims({ sub: 'x'.repeat(128), tenant_id: 'acme' }).userId, 'x'.repeat(128))
   t.equal(identityFromClaims({ sub: 'auth0|abc', tenant_id: 'acme' }).userId, 'auth0|abc')
+})
+
+t.test('the user id is the sub as keys hold it: capitals and other characters encoded', async (t) => {
+  const userIdOf = (sub: string) => identityFromClaims({ sub, tenant_id: 'acme' }).userId
+  t.equal(userIdOf('bob'), 'bob')
+  t.equal(userIdOf('BOB'), '%42%4f%42')
+  t.equal(userIdOf('\u212Aate'), '%e2%84%aaate', 'a Kelvin sign is not a k')
+  t.equal(userIdOf('\u00e9'.repeat(64)).length, 384, 'the longest id')
 })
 
 t.test('a missing or invalid tenant is refused', async (t) => {
