@@ -2,9 +2,10 @@
 // signed with JWT_SECRET (or the documented development default).
 
 import { parseArgs } from 'node:util'
-import { createSigner } from 'fast-jwt'
+import { createDecoder, createSigner } from 'fast-jwt'
 import { configFromProcess } from '../src/config/config.js'
 import { TENANT_ID_PATTERN } from '../src/models/index.js'
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../src/security/token-times.js'
 
 const { values } = parseArgs({
   options: {
@@ -46,4 +47,12 @@ const roles = values.roles
   .split(',')
   .map((role) => role.trim())
   .filter(Boolean)
-console.log(sign({ sub: values.user, tenant_id: values.tenant, roles }))
+const token = sign({ sub: values.user, tenant_id: values.tenant, roles })
+const { iat, exp } = createDecoder()(token) as { iat: number; exp: number }
+if (exp - iat > MAX_TOKEN_LIFETIME_SECONDS) {
+  console.error(
+    `--expires may be ${MAX_TOKEN_LIFETIME_SECONDS / 3600}h at most: the server refuses longer tokens`,
+  )
+  process.exit(2)
+}
+console.log(token)

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import buildGetJwks from 'get-jwks'
 import type { Config } from '../../../config/config.js'
+import { hasPlausibleTimes } from '../../../security/token-times.js'
 
 type Algorithm = 'HS256' | 'RS256' | 'ES256'
 export const HMAC_ALGORITHMS: Algorithm[] = ['HS256']
@@ -17,6 +18,7 @@ export interface JwtPluginOptions {
 async function jwt(app: FastifyInstance, { jwt: settings }: JwtPluginOptions) {
   // fast-jwt checks iss/aud only when present, so configured ones are also required; a token
   // without an expiry would be valid forever, so exp is always required.
+  const trusted = (_request: unknown, claims: Record<string, unknown>) => hasPlausibleTimes(claims)
   const verify = {
     ...(settings.issuer ? { allowedIss: settings.issuer } : {}),
     ...(settings.audience ? { allowedAud: settings.audience } : {}),
@@ -32,6 +34,7 @@ async function jwt(app: FastifyInstance, { jwt: settings }: JwtPluginOptions) {
         return getJwks.getPublicKey({ domain, kid: header.kid, alg: header.alg })
       },
       verify: { ...verify, algorithms: JWKS_ALGORITHMS },
+      trusted,
     }
     await app.register(fastifyJwt, options)
     return
@@ -42,6 +45,7 @@ async function jwt(app: FastifyInstance, { jwt: settings }: JwtPluginOptions) {
     sign: { algorithm: 'HS256' },
     // Recently verified tokens are remembered by the authentication plugin (verified-tokens.ts).
     verify: { ...verify, algorithms: HMAC_ALGORITHMS },
+    trusted,
   })
 }
 
