@@ -17,6 +17,7 @@ import idempotency from './http/plugins/app/idempotency.js'
 import lifecycle from './http/plugins/app/lifecycle.js'
 import httpMetrics from './http/plugins/app/metrics.js'
 import opsListener from './http/plugins/app/ops-listener.js'
+import requestBody from './http/plugins/app/request-body.js'
 import requestLogging from './http/plugins/app/request-logging.js'
 import requestOutcome from './http/plugins/app/request-outcome.js'
 import tenantStanding from './http/plugins/app/tenant-standing.js'
@@ -86,8 +87,6 @@ export async function buildApp(
     rewriteUrl: (raw) => unversioned.rewrite(raw.url ?? '/', raw.headers),
     ...options.fastify,
   })
-  // Bodies are JSON only: without this, Fastify would parse text/plain and answer 400, not 415.
-  app.removeContentTypeParser('text/plain')
   app.setValidatorCompiler(validatorCompiler)
   // Response schemas are there for the OpenAPI document; checking every response against them
   // would cost each request, so serializing stays JSON.stringify. The contract tests check them.
@@ -97,6 +96,7 @@ export async function buildApp(
   // First, so that its onRequest hook runs before any other: every request is seen to start.
   await app.register(requestOutcome)
   await app.register(errorHandler)
+  await app.register(requestBody)
   await app.register(swagger)
   await app.register(correlationId)
   await app.register(apiVersion, { unversioned })
