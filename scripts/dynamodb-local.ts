@@ -23,6 +23,9 @@ export interface DynamoDbLocal {
   endpoint: string
   port: number
   stop(): Promise<void>
+  /** Freezes the process (SIGSTOP): connections stay open and nothing is answered until resume(). */
+  pause(): void
+  resume(): void
 }
 
 export interface StartOptions {
@@ -70,8 +73,11 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     port,
     stop: async () => {
       process.removeListener('exit', killOnExit)
+      child.kill('SIGCONT')
       await stopChild(child)
     },
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
   }
 }
 

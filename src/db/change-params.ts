@@ -1,6 +1,6 @@
 // A change to one item, as the transaction action that makes it. Services add more actions to
 // the same transaction (the audit entry, uniqueness claims) so that all happen or none does.
-import type { Model, ModelClass, ModelLayout } from '../models/index.js'
+import type { Item, Model, ModelClass, ModelLayout } from '../models/index.js'
 import { layoutOf, primaryKeyOf, type TenantModel, toItem } from '../models/index.js'
 import { putNewItemParams, replaceItemParams, softDeleteParams } from './params.js'
 import type { TransactionAction } from './transactions.js'
@@ -44,4 +44,17 @@ export function changeAction<M extends TenantModel>(
       return { Update: params as NonNullable<TransactionAction['Update']> }
     }
   }
+}
+
+/**
+ * Whether `stored` is the very item a create writes, put there by an earlier attempt of the same
+ * request (same id, creation time and creator): a retried create that finds it is done, not refused.
+ */
+export function isSameCreation(stored: Item | undefined, model: TenantModel): boolean {
+  return (
+    stored !== undefined &&
+    stored.id === model.id &&
+    stored.created_utc === model.createdUtc &&
+    stored.user_id === model.userId
+  )
 }

@@ -2,9 +2,16 @@
 // one transaction: all of it is stored, or none of it.
 import { randomUUID } from 'node:crypto'
 import { AppError, conflict, notFound } from '../errors/app-error.js'
-import { type Model, type ModelClass, primaryKeyOf, type TenantModel, toItem } from '../models/index.js'
+import {
+  type Item,
+  type Model,
+  type ModelClass,
+  primaryKeyOf,
+  type TenantModel,
+  toItem,
+} from '../models/index.js'
 import { type BackoffOptions, backoffDelay, sleep } from './backoff.js'
-import { type Change, changeAction } from './change-params.js'
+import { type Change, changeAction, isSameCreation } from './change-params.js'
 import { putNewItemParams } from './params.js'
 import type { TableGateway } from './table-gateway.js'
 import { MAX_TRANSACTION_ACTIONS, type TransactionAction, TransactionCancelledError } from './transactions.js'
@@ -25,6 +32,8 @@ export interface ChangeWriterOptions {
 
 export type ChangeFailure<M extends TenantModel> = { change: Change<M>; error: unknown }
 
+type PendingChange<M extends TenantModel> = { change: Change<M>; actions: TransactionAction[] }
+
 export class ChangeWriter {
   constructor(
     private readonly gateway: TableGateway,
@@ -34,16 +43,22 @@ export class ChangeWriter {
   /**
    * Applies one change with its side effects. If the change's own condition fails, the item as it
    * is now decides the error: NOT_FOUND when it is gone, CONFLICT when another write got there
-   * first. A failed side effect surfaces as TransactionCancelledError, naming the action.
+   * first; a create that finds its own item (an earlier attempt of the same request wrote it) is
+   * done. A failed side effect surfaces as TransactionCancelledError, naming the action.
    */
   async apply<M extends TenantModel>(change: Change<M>, effects: SideEffects = {}): Promise<void> {
-    try {
-      await this.gateway.transact(change.model.tenantId, this.#actions(change, effects), randomUUID())
-    } catch (error) {
-      if (!(error instanceof TransactionCancelledError) || error.reasons[0] !== 'ConditionalCheckFailed')
-        throw error
-      throw await this.#explain(change)
-    }
+    const error = await this.#commit(change.model.tenantId, this.#actions(change, effects), {
+      retryUnavailable: false,
+    })
+    if (error === undefined) return
+    if (!(error instanceof TransactionCancelledError) || error.reasons[0] !== 'ConditionalCheckFailed')
+      throw error
+    if (
+      change.kind === 'create' &&
+      isSameCreation(await this.#storedAt(change, error.items[0]), change.model)
+    )
+      return
+    throw await this.#explain(change)
   }
 
   /**
@@ -53,7 +68,7 @@ export class ChangeWriter {
   async applyMany<M extends TenantModel>(
     changes: readonly { change: Change<M>; effects?: SideEffects }[],
   ): Promise<ChangeFailure<M>[]> {
-    const chunks: { change: Change<M>; actions: TransactionAction[] }[][] = [[]]
+    const chunks: PendingChange<M>[][] = [[]]
     let actionsInChunk = 0
     for (const { change, effects } of changes) {
       const actions = this.#actions(change, effects ?? {})
@@ -67,22 +82,80 @@ export class ChangeWriter {
     const failures: ChangeFailure<M>[] = []
     let next = 0
     const worker = async () => {
-      while (next < chunks.length) {
-        const chunk = chunks[next++] ?? []
-        const error = await this.#commitWithRetries(
-          chunk[0]?.change.model.tenantId ?? '',
-          chunk.flatMap((entry) => entry.actions),
-        )
-        if (error !== undefined) for (const { change } of chunk) failures.push({ change, error })
-      }
+      while (next < chunks.length) failures.push(...(await this.#applyChunk(chunks[next++] ?? [])))
     }
     const workers = Math.min(this.options.concurrency, chunks.length)
     await Promise.all(Array.from({ length: workers }, worker))
     return failures
   }
 
-  /** One token for all attempts, so a retry after a lost response does not apply it twice. */
-  async #commitWithRetries(tenantId: string, actions: TransactionAction[]): Promise<unknown> {
+  /**
+   * Commits a chunk of changes as one transaction. When some of their conditions fail, those
+   * changes are settled on their own (done, if an earlier attempt of the request wrote them; else
+   * failed) and the rest of the chunk is committed again without them.
+   */
+  async #applyChunk<M extends TenantModel>(chunk: PendingChange<M>[]): Promise<ChangeFailure<M>[]> {
+    const failures: ChangeFailure<M>[] = []
+    let pending = chunk
+    while (pending.length > 0) {
+      const tenantId = (pending[0] as PendingChange<M>).change.model.tenantId
+      const error = await this.#commit(
+        tenantId,
+        pending.flatMap((entry) => entry.actions),
+        {
+          retryUnavailable: true,
+        },
+      )
+      if (error === undefined) break
+      const failedActions = error instanceof TransactionCancelledError ? error.failedConditions : []
+      if (failedActions.length === 0) {
+        for (const { change } of pending) failures.push({ change, error })
+        break
+      }
+      const remaining: PendingChange<M>[] = []
+      let first = 0
+      for (const entry of pending) {
+        const last = first + entry.actions.length
+        if (!failedActions.some((index) => index >= first && index < last)) remaining.push(entry)
+        else if (!(await this.#createdBefore(entry.change, error as TransactionCancelledError, first)))
+          failures.push({ change: entry.change, error: await this.#explain(entry.change) })
+        first = last
+      }
+      pending = remaining
+    }
+    return failures
+  }
+
+  /** Whether the change is a create whose item (action `index`) an earlier attempt already wrote. */
+  async #createdBefore<M extends TenantModel>(
+    change: Change<M>,
+    error: TransactionCancelledError,
+    index: number,
+  ): Promise<boolean> {
+    if (change.kind !== 'create' || error.reasons[index] !== 'ConditionalCheckFailed') return false
+    return isSameCreation(await this.#storedAt(change, error.items[index]), change.model)
+  }
+
+  /** The item at the change's key when its condition failed: as DynamoDB returned it, or read now. */
+  async #storedAt<M extends TenantModel>(change: Change<M>, returned: Item | undefined) {
+    if (returned) return returned
+    const modelClass = change.model.constructor as ModelClass<Model>
+    const stored = await this.gateway.get(modelClass, change.model.tenantId, primaryKeyOf(change.model), {
+      consistent: true,
+    })
+    return stored && toItem(stored)
+  }
+
+  /**
+   * One token for all attempts, so a retry after a lost response does not apply it twice. A
+   * transaction that collided with another on the same items is tried again with backoff; so is
+   * an outage when `retryUnavailable` (a batch keeps going; a single change answers 503 at once).
+   */
+  async #commit(
+    tenantId: string,
+    actions: TransactionAction[],
+    { retryUnavailable }: { retryUnavailable: boolean },
+  ): Promise<unknown> {
     if (actions.length === 0) return undefined
     const token = randomUUID()
     for (let attempt = 0; ; attempt++) {
@@ -91,7 +164,7 @@ export class ChangeWriter {
         return undefined
       } catch (error) {
         const transient =
-          (error instanceof AppError && error.code === 'SERVICE_UNAVAILABLE') ||
+          (retryUnavailable && error instanceof AppError && error.code === 'SERVICE_UNAVAILABLE') ||
           (error instanceof TransactionCancelledError && error.reasons.includes('TransactionConflict'))
         if (!transient || attempt + 1 >= this.options.backoff.maxAttempts) return error
         await sleep(backoffDelay(attempt + 1, this.options.backoff))

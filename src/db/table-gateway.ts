@@ -20,6 +20,7 @@ import {
   toItem,
 } from '../models/index.js'
 import { type BatchOptions, batchGet, batchWrite, type FailedWrite, type WriteRequest } from './batch.js'
+import { isSameCreation } from './change-params.js'
 import { type CursorCodec, invalidCursor, type LastEvaluatedKey } from './cursor.js'
 import { assertKnownFields, normaliseProjection } from './fields.js'
 import { type Filter, fieldsOf } from './filter.js'
@@ -44,6 +45,8 @@ export interface QueryRequest extends QuerySpec {
   limit: number
   cursor?: string | undefined
 }
+
+export type ConditionalPut<M> = { written: true } | { written: false; stored: M | undefined }
 
 export interface Page<M> {
   items: M[]
@@ -99,10 +102,10 @@ export class TableGateway {
   }
 
   /**
-   * Writes the model only while `condition` holds for the stored item. Resolves undefined when it
-   * was written, or with the stored item (as a model) that failed the condition.
+   * Writes the model only while `condition` holds for the stored item. When it does not, says what
+   * is stored there (as a model), if anything.
    */
-  async putIf<M extends TenantModel>(model: M, condition: Filter): Promise<M | undefined> {
+  async putIf<M extends TenantModel>(model: M, condition: Filter): Promise<ConditionalPut<M>> {
     const item = this.#ownItem(model)
     try {
       await this.#invalidatingAround(model.tenantId, [primaryKeyOf(model)], () =>
@@ -112,11 +115,11 @@ export class TableGateway {
           ),
         ),
       )
-      return undefined
+      return { written: true }
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error
       const old = await this.#itemAtFailure(model, error)
-      return old ? fromItem(model.constructor as ModelClass<M>, old) : undefined
+      return { written: false, stored: old && fromItem(model.constructor as ModelClass<M>, old) }
     }
   }
 
@@ -147,7 +150,7 @@ export class TableGateway {
       () => this.client.send(new PutItemCommand(putItemInput(putNewItemParams(this.tableName, item)))),
       {
         // A retried put whose first attempt landed finds its own item: that is success, not a conflict.
-        alreadyApplied: (old) => old.id === item.id && old.created_utc === item.created_utc,
+        alreadyApplied: (old) => isSameCreation(old, model),
         onFailure: () => conflict('an item with this id already exists'),
       },
     )
@@ -215,9 +218,20 @@ export class TableGateway {
   }
 
   /** Reads many live items of one tenant by key; `unprocessed` lists keys DynamoDB never served. */
-  async getMany<M extends Model>(modelClass: ModelClass<M>, tenantId: string, keys: readonly PrimaryKey[]) {
+  async getMany<M extends Model>(
+    modelClass: ModelClass<M>,
+    tenantId: string,
+    keys: readonly PrimaryKey[],
+    options: { consistent?: boolean } = {},
+  ) {
     for (const key of keys) assertTenantKey(key.pk, tenantId)
-    const { items, unprocessed } = await batchGet(this.client, this.tableName, keys, this.options.batch)
+    const { items, unprocessed } = await batchGet(
+      this.client,
+      this.tableName,
+      keys,
+      this.options.batch,
+      options.consistent,
+    )
     const modelName = layoutOf(modelClass).modelName
     const live = items.filter((item) => item.deleted_utc === undefined && item.model_name === modelName)
     return { items: live.map((item) => fromItem(modelClass, item)), unprocessed }

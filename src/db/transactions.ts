@@ -1,20 +1,29 @@
 // TransactWriteItems with a ClientRequestToken, so the SDK's retries (and a caller's, with the same
 // token, for ten minutes) apply the transaction once. Cancellation reasons become domain errors.
 import { randomUUID } from 'node:crypto'
-import { type DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb'
+import {
+  type CancellationReason,
+  type DynamoDBClient,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb'
 import { AppError, type ErrorCode, serviceUnavailable } from '../errors/app-error.js'
+import type { Item } from '../models/index.js'
 import { mapSdkError } from './sdk-errors.js'
-import { type TransactionAction, transactItem } from './wire.js'
+import { fromWire, type TransactionAction, transactItem } from './wire.js'
 
 export type { TransactionAction } from './wire.js'
 
 export const MAX_TRANSACTION_ACTIONS = 100
 
-/** A cancelled transaction: `reasons[i]` says what happened to action i ('None' when it was fine). */
+/**
+ * A cancelled transaction: `reasons[i]` says what happened to action i ('None' when it was fine);
+ * `items[i]` is the stored item whose condition failed, when DynamoDB returned it.
+ */
 export class TransactionCancelledError extends AppError {
   constructor(
     code: ErrorCode,
     readonly reasons: readonly string[],
+    readonly items: readonly (Item | undefined)[] = [],
   ) {
     super(
       code,
@@ -54,16 +63,16 @@ export async function transactWrite(
 function transactionError(error: unknown): unknown {
   const name = (error as Error | undefined)?.name
   if (name === 'TransactionCanceledException') {
-    const reasons = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
-      (reason) => reason.Code ?? 'None',
-    )
+    const cancellations = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []
+    const reasons = cancellations.map((reason) => reason.Code ?? 'None')
     if (reasons.some((code) => code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded')) {
       return serviceUnavailable(error)
     }
     const conflict = reasons.some(
       (code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict',
     )
-    return new TransactionCancelledError(conflict ? 'CONFLICT' : 'VALIDATION_ERROR', reasons)
+    const items = cancellations.map((reason) => reason.Item && fromWire(reason.Item))
+    return new TransactionCancelledError(conflict ? 'CONFLICT' : 'VALIDATION_ERROR', reasons, items)
   }
   if (name === 'TransactionInProgressException') {
     return new AppError('CONFLICT', 'the same transaction is still in progress')

@@ -41,9 +41,14 @@ export interface ModelClass<M extends Model = Model> {
 }
 
 /** Stamps a new model with an id and creation time. */
-export function initialise<M extends Model>(model: M, now: Date, modelVersion: number): M {
+export function initialise<M extends Model>(
+  model: M,
+  now: Date,
+  modelVersion: number,
+  id: string = newUlid(now.getTime()),
+): M {
   const timestamp = now.toISOString()
-  model.id = newUlid(now.getTime())
+  model.id = id
   model.modelVersion = modelVersion
   model.createdUtc = timestamp
   model.updatedUtc = timestamp

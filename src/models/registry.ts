@@ -1,6 +1,6 @@
 import { AuditEntry } from './audit-entry.js'
 import { Group } from './group.js'
-import { IdempotencyRecord } from './idempotency-record.js'
+import { IdempotencyRecord, IdempotencyResponsePart } from './idempotency-record.js'
 import type { Model, ModelClass } from './model.js'
 import { Tenant } from './tenant.js'
 import { User, UserEmailClaim } from './user.js'
@@ -13,4 +13,5 @@ export const MODELS = [
   UserEmailClaim,
   AuditEntry,
   IdempotencyRecord,
+  IdempotencyResponsePart,
 ] as unknown as readonly ModelClass<Model>[]

@@ -10,6 +10,7 @@ import {
   type TenantModel,
 } from '../models/index.js'
 import type { RequestContext } from './request-context.js'
+import type { WriteStamp } from './write-stamp.js'
 
 export const MASK = '***'
 const MAX_USER_AGENT = 512
@@ -67,9 +68,10 @@ export function auditEntry(
   entity: TenantModel,
   action: AuditAction,
   values: { oldValues: Record<string, unknown> | null; newValues: Record<string, unknown> | null },
-  now: Date,
+  stamp: WriteStamp,
 ): AuditEntry {
-  const entry = initialise(new AuditEntry(), now, AuditEntry.modelVersion)
+  const { now } = stamp
+  const entry = initialise(new AuditEntry(), now, AuditEntry.modelVersion, stamp.nextId())
   entry.tenantId = entity.tenantId
   entry.userId = context.userId
   entry.entityType = layoutOf(entity.constructor as ModelClass<Model>).modelName

@@ -9,6 +9,7 @@ import type { Clock } from './clock.js'
 import { type ExpectedVersions, versionMatches } from './expected-versions.js'
 import { isTenantAdmin, type RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
+import { WriteStamp } from './write-stamp.js'
 
 export interface CreateGroupInput {
   name: string
@@ -53,12 +54,9 @@ export class GroupService {
   ) {}
 
   async create(context: RequestContext, input: CreateGroupInput): Promise<ServiceResult<Group>> {
-    const now = this.clock()
-    const group = initialise(new Group(), now, Group.modelVersion)
-    group.tenantId = context.tenantId
-    group.userId = context.userId
-    applyChanges(group, { privacySettings: { visibility: 'private' }, ...input })
-    const audit = auditEntry(context, group, 'create', { oldValues: null, newValues: snapshot(group) }, now)
+    const stamp = WriteStamp.for(context, this.clock)
+    const group = newGroup(context, input, stamp)
+    const audit = auditEntry(context, group, 'create', { oldValues: null, newValues: snapshot(group) }, stamp)
     return attempt(
       this.changes.apply({ kind: 'create', model: group }, { create: [audit] }).then(() => group),
     )
@@ -75,20 +73,14 @@ export class GroupService {
     if (inputs.length > MAX_BATCH_CREATE) {
       return fail(validationError([{ field: 'items', message: `at most ${MAX_BATCH_CREATE} items` }]))
     }
-    const now = this.clock()
-    const groups = inputs.map(({ input }) => {
-      const group = initialise(new Group(), now, Group.modelVersion)
-      group.tenantId = context.tenantId
-      group.userId = context.userId
-      applyChanges(group, { privacySettings: { visibility: 'private' }, ...input })
-      return group
-    })
+    const stamp = WriteStamp.for(context, this.clock)
+    const groups = inputs.map(({ input }) => newGroup(context, input, stamp))
     const failed = await this.changes.applyMany(
       groups.map((group) => ({
         change: { kind: 'create' as const, model: group },
         effects: {
           create: [
-            auditEntry(context, group, 'create', { oldValues: null, newValues: snapshot(group) }, now),
+            auditEntry(context, group, 'create', { oldValues: null, newValues: snapshot(group) }, stamp),
           ],
         },
       })),
@@ -121,9 +113,9 @@ export class GroupService {
     const before = valuesOf(group)
     const expectedVersion = group.version
     applyChanges(group, changes)
-    const now = this.clock()
-    const change = { kind: 'replace' as const, model: group, expectedVersion, now }
-    const audit = auditEntry(context, group, 'update', difference(group, before, valuesOf(group)), now)
+    const stamp = WriteStamp.for(context, this.clock)
+    const change = { kind: 'replace' as const, model: group, expectedVersion, now: stamp.now }
+    const audit = auditEntry(context, group, 'update', difference(group, before, valuesOf(group)), stamp)
     return attempt(this.changes.apply(change, { create: [audit] }).then(() => group))
   }
 
@@ -135,9 +127,14 @@ export class GroupService {
     const found = await this.#findWritable(context, id, ifMatch)
     if (!found.ok) return found
     const group = found.value
-    const now = this.clock()
-    const audit = auditEntry(context, group, 'delete', { oldValues: snapshot(group), newValues: null }, now)
-    const change = { kind: 'softDelete' as const, model: group, expectedVersion: group.version, now }
+    const stamp = WriteStamp.for(context, this.clock)
+    const audit = auditEntry(context, group, 'delete', { oldValues: snapshot(group), newValues: null }, stamp)
+    const change = {
+      kind: 'softDelete' as const,
+      model: group,
+      expectedVersion: group.version,
+      now: stamp.now,
+    }
     return attempt(this.changes.apply(change, { create: [audit] }))
   }
 
@@ -223,6 +220,14 @@ function canRead(context: RequestContext, group: Group): boolean {
 
 function canWrite(context: RequestContext, group: Group): boolean {
   return group.userId === context.userId || isTenantAdmin(context)
+}
+
+function newGroup(context: RequestContext, input: CreateGroupInput, stamp: WriteStamp): Group {
+  const group = initialise(new Group(), stamp.now, Group.modelVersion, stamp.nextId())
+  group.tenantId = context.tenantId
+  group.userId = context.userId
+  applyChanges(group, { privacySettings: { visibility: 'private' }, ...input })
+  return group
 }
 
 function applyChanges(group: Group, changes: UpdateGroupInput): void {

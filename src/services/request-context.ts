@@ -11,6 +11,16 @@ export interface RequestContext {
   /** Where the request came from, for the audit log. */
   ipAddress?: string | undefined
   userAgent?: string | undefined
+  /** Set when the request carries an Idempotency-Key: see WriteStamp. */
+  idempotency?: IdempotentAttempt | undefined
+}
+
+/** What every attempt of one idempotent request shares, kept with its key. */
+export interface IdempotentAttempt {
+  /** Random, drawn when the key was first claimed: new ids are derived from it. */
+  seed: string
+  /** Unix milliseconds of the first attempt: the time its writes are stamped with. */
+  startedAt: number
 }
 
 export function isPlatformAdmin(context: RequestContext): boolean {

@@ -2,7 +2,6 @@ import type { ChangeWriter } from '../db/change-writer.js'
 import type { Page, TableGateway } from '../db/table-gateway.js'
 import { PLATFORM_SCOPE } from '../db/tenant-scope.js'
 import { forbidden, notFound, preconditionFailed } from '../errors/app-error.js'
-import { newUlid } from '../models/ids.js'
 import { initialise, keyOf, TENANT_LIST_KEY, Tenant, type TenantStatus, type Tier } from '../models/index.js'
 import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
@@ -10,6 +9,7 @@ import { type ExpectedVersions, versionMatches } from './expected-versions.js'
 import { isPlatformAdmin, type RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
 import type { TenantDirectory } from './tenant-directory.js'
+import { WriteStamp } from './write-stamp.js'
 
 export interface CreateTenantInput {
   /** The id tokens carry in `tenant_id`; generated when omitted. */
@@ -35,14 +35,20 @@ export class TenantService {
 
   async create(context: RequestContext, input: CreateTenantInput): Promise<ServiceResult<Tenant>> {
     if (!isPlatformAdmin(context)) return fail(forbidden('only a platform admin may create tenants'))
-    const now = this.clock()
-    const tenant = initialise(new Tenant(), now, Tenant.modelVersion)
-    tenant.id = input.id ?? newUlid(now.getTime()).toLowerCase()
+    const stamp = WriteStamp.for(context, this.clock)
+    const id = input.id ?? stamp.nextId().toLowerCase()
+    const tenant = initialise(new Tenant(), stamp.now, Tenant.modelVersion, id)
     tenant.tenantId = tenant.id
     tenant.userId = context.userId
     tenant.name = input.name
     tenant.tier = input.tier ?? 'standard'
-    const audit = auditEntry(context, tenant, 'create', { oldValues: null, newValues: snapshot(tenant) }, now)
+    const audit = auditEntry(
+      context,
+      tenant,
+      'create',
+      { oldValues: null, newValues: snapshot(tenant) },
+      stamp,
+    )
     return attempt(
       this.changes.apply({ kind: 'create', model: tenant }, { create: [audit] }).then(() => tenant),
     )
@@ -79,8 +85,9 @@ export class TenantService {
     if (changes.name !== undefined) tenant.name = changes.name
     if (changes.tier !== undefined) tenant.tier = changes.tier
     if (changes.status !== undefined) tenant.status = changes.status
-    const now = this.clock()
-    const audit = auditEntry(context, tenant, 'update', difference(tenant, before, valuesOf(tenant)), now)
+    const stamp = WriteStamp.for(context, this.clock)
+    const { now } = stamp
+    const audit = auditEntry(context, tenant, 'update', difference(tenant, before, valuesOf(tenant)), stamp)
     const result = await attempt(
       this.changes.apply({ kind: 'replace', model: tenant, expectedVersion, now }, { create: [audit] }),
     )

@@ -12,6 +12,7 @@ import type { Clock } from './clock.js'
 import { type ExpectedVersions, versionMatches } from './expected-versions.js'
 import { isPlatformAdmin, isTenantAdmin, type RequestContext, type Role } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
+import { WriteStamp } from './write-stamp.js'
 
 export interface CreateUserInput {
   /** The user's id: their subject (`sub`) as keys hold it (userIdOf); generated when omitted. */
@@ -40,13 +41,12 @@ export class UserService {
   async create(context: RequestContext, input: CreateUserInput): Promise<ServiceResult<User>> {
     if (!isTenantAdmin(context)) return fail(forbidden('only a tenant admin may create users'))
     if (!mayAssignRoles(context, [], input.roles)) return fail(forbidden(PLATFORM_ADMIN_ONLY))
-    const now = this.clock()
-    const user = initialise(new User(), now, User.modelVersion)
-    if (input.id) user.id = input.id
+    const stamp = WriteStamp.for(context, this.clock)
+    const user = initialise(new User(), stamp.now, User.modelVersion, input.id || stamp.nextId())
     user.tenantId = context.tenantId
     user.userId = context.userId
     applyChanges(user, { roles: ['member'], ...input }, this.blindIndex)
-    const audit = auditEntry(context, user, 'create', { oldValues: null, newValues: snapshot(user) }, now)
+    const audit = auditEntry(context, user, 'create', { oldValues: null, newValues: snapshot(user) }, stamp)
     const claim = this.#claim(user)
     return this.#write(user, (sealed) => ({ kind: 'create', model: sealed }), { create: [claim, audit] })
   }
@@ -100,8 +100,9 @@ export class UserService {
     const oldClaim = this.#claim(user)
     const expectedVersion = user.version
     applyChanges(user, changes, this.blindIndex)
-    const now = this.clock()
-    const audit = auditEntry(context, user, 'update', difference(user, before, valuesOf(user)), now)
+    const stamp = WriteStamp.for(context, this.clock)
+    const { now } = stamp
+    const audit = auditEntry(context, user, 'update', difference(user, before, valuesOf(user)), stamp)
     const emailChanged = oldClaim.emailIndex !== user.emailIndex
     const effects = emailChanged
       ? { create: [this.#claim(user), audit], remove: [oldClaim] }
@@ -117,8 +118,9 @@ export class UserService {
     const found = await this.#findWritable(context, id, ifMatch)
     if (!found.ok) return found
     const user = found.value
-    const now = this.clock()
-    const audit = auditEntry(context, user, 'delete', { oldValues: snapshot(user), newValues: null }, now)
+    const stamp = WriteStamp.for(context, this.clock)
+    const { now } = stamp
+    const audit = auditEntry(context, user, 'delete', { oldValues: snapshot(user), newValues: null }, stamp)
     const change = { kind: 'softDelete' as const, model: user, expectedVersion: user.version, now }
     // The email is free again once its user is gone.
     return attempt(this.changes.apply(change, { create: [audit], remove: [this.#claim(user)] }))

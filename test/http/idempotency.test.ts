@@ -160,6 +160,7 @@ t.test('Idempotency-Key on POST routes', async (t) => {
         continue
       }
       expectError(t, response, 409, 'CONFLICT', `response ${index}: still in progress`)
+      t.match(response.headers['retry-after'], /^[1-9]\d*$/, `response ${index}: with Retry-After`)
     }
     const stored = (await storedGroups(app, 'acme')).filter((item) => item.name === 'parallel')
     t.equal(stored.length, 1, 'one group was written')
@@ -254,7 +255,7 @@ t.test('Idempotency-Key on POST routes', async (t) => {
   })
 })
 
-t.test('a failed or crashed request frees its key', async (t) => {
+t.test('a failed or crashed request: the next retry with its key finishes the work, once', async (t) => {
   let offsetMs = 0
   const clock = () => new Date(Date.now() + offsetMs)
   const app = await buildTestApp(t, {
@@ -323,20 +324,118 @@ t.test('a failed or crashed request frees its key', async (t) => {
     offsetMs = 0
   })
 
-  await t.test('over HTTP: a request whose key was never released waits for the lock', async (t) => {
-    offsetMs = 0
-    const crash: InjectOptions = { ...request, headers: { 'idempotency-key': 'k-crash' } }
-    // The write fails and so does freeing the key: as if the process died mid-request.
-    failAttempts(client, { operation: 'TransactWriteItems', attempts: 1, error: throttling })
-    const release = failAttempts(client, { operation: 'DeleteItem', attempts: 1, error: throttling })
-    expectError(t, await alice(crash), 503, 'SERVICE_UNAVAILABLE', 'the crashed request')
-    t.equal(release.failed(), 1, 'freeing the key failed')
-    expectError(t, await alice(crash), 409, 'CONFLICT', 'a retry while the lock holds')
-    offsetMs = 71_000
-    const retry = await alice(crash)
-    t.equal(retry.statusCode, 201, 'a retry after the lock lapsed runs')
-    t.notOk(retry.headers[REPLAYED], 'and is not a replay')
-    offsetMs = 0
+  await t.test(
+    'over HTTP: a key whose request crashed waits for the lock, then the retry finishes',
+    async (t) => {
+      offsetMs = 0
+      const crash: InjectOptions = { ...request, headers: { 'idempotency-key': 'k-crash' } }
+      // The write fails and so does marking the key interrupted: as if the process died mid-request.
+      failAttempts(client, { operation: 'TransactWriteItems', attempts: 1, error: throttling })
+      const mark = failAttempts(client, {
+        operation: 'PutItem',
+        attempts: 1,
+        error: throttling,
+        when: (input) => (input as { Item: { status?: { S?: string } } }).Item.status?.S === 'interrupted',
+      })
+      expectError(t, await alice(crash), 503, 'SERVICE_UNAVAILABLE', 'the crashed request')
+      t.equal(mark.failed(), 1, 'marking the key interrupted failed')
+      const held = await alice(crash)
+      expectError(t, held, 409, 'CONFLICT', 'a retry while the lock holds')
+      const retryAfter = Number(held.headers['retry-after'])
+      t.ok(
+        retryAfter >= 1 && retryAfter <= 70,
+        `with Retry-After up to the lock's lifetime (${retryAfter} s)`,
+      )
+      offsetMs = 71_000
+      const retry = await alice(crash)
+      t.equal(retry.statusCode, 201, 'a retry after the lock lapsed runs')
+      t.notOk(retry.headers[REPLAYED], 'and is not a replay')
+      offsetMs = 0
+    },
+  )
+
+  await t.test('a create whose answer was lost is found by the retry, not made again', async (t) => {
+    const lost: InjectOptions = {
+      ...request,
+      payload: { name: 'lost answer', groupType: 'team' },
+      headers: { 'idempotency-key': 'k-lost' },
+    }
+    // DynamoDB applies the transaction, but the answer never reaches the app: 503 to the client.
+    const fault = failAttempts(client, {
+      operation: 'TransactWriteItems',
+      attempts: 1,
+      error: throttling,
+      afterSend: true,
+    })
+    expectError(t, await alice(lost), 503, 'SERVICE_UNAVAILABLE', 'the request whose answer was lost')
+    t.equal(fault.failed(), 1, 'the fault was hit after the write')
+    const stored = (await storedGroups(app, 'acme')).filter((group) => group.name === 'lost answer')
+    t.equal(stored.length, 1, 'the group was written all the same')
+    const retry = await alice(lost)
+    t.equal(retry.statusCode, 201, 'the retry answers 201 at once, without waiting for a lock')
+    t.equal(retry.json().data.id, stored[0]?.id, 'naming the group the first attempt wrote')
+    t.equal(retry.json().data.createdUtc, stored[0]?.created_utc, 'as it was created')
+    expectReplay(t, retry, await alice(lost), 'the next retry replays that 201')
+    const after = (await storedGroups(app, 'acme')).filter((group) => group.name === 'lost answer')
+    t.equal(after.length, 1, 'still one group')
+    const audit = (await storedAudit(app, 'acme')).filter((entry) => entry.entity_id === stored[0]?.id)
+    t.equal(audit.length, 1, 'with one audit entry')
+  })
+
+  await t.test('a batch whose items were not all written is finished by a retry with its key', async (t) => {
+    const items = Array.from({ length: 120 }, (_, index) => ({
+      name: `unfinished ${index}`,
+      groupType: 'batch',
+    }))
+    const batch: InjectOptions = {
+      method: 'POST',
+      url: '/v2/groups/batch',
+      payload: { items },
+      headers: { 'idempotency-key': 'k-unfinished' },
+    }
+    // One transaction is applied, but its answer is lost, and so is every retry's (the same token).
+    let token: string | undefined
+    const fault = failAttempts(client, {
+      operation: 'TransactWriteItems',
+      attempts: app.config.dynamodb.batchMaxAttempts,
+      error: throttling,
+      afterSend: true,
+      when: (input) => {
+        token ??= (input as { ClientRequestToken: string }).ClientRequestToken
+        return (input as { ClientRequestToken: string }).ClientRequestToken === token
+      },
+    })
+    const first = await alice(batch)
+    t.equal(first.statusCode, 200, 'the batch answers with an outcome per item')
+    t.equal(fault.failed(), app.config.dynamodb.batchMaxAttempts, 'every attempt of one transaction failed')
+    const failed = first.json().data.filter((outcome: Json) => 'error' in outcome)
+    t.ok(failed.length > 0, `${failed.length} items were reported not written`)
+    const retry = await alice(batch)
+    t.equal(
+      retry.statusCode,
+      200,
+      'the retry with the key runs again rather than replaying the unfinished answer',
+    )
+    t.notOk(retry.headers[REPLAYED])
+    const outcomes = retry.json().data as Json[]
+    t.ok(
+      outcomes.every((outcome) => 'id' in outcome),
+      'every item is written now',
+    )
+    const stored = (await storedGroups(app, 'acme')).filter((group) =>
+      String(group.name).startsWith('unfinished '),
+    )
+    t.equal(stored.length, items.length, 'one group per item, none twice')
+    t.strictSame(
+      new Set(stored.map((group) => group.id)),
+      new Set(outcomes.map((outcome) => outcome.id)),
+      'the ids answered are the ones stored',
+    )
+    for (const outcome of first.json().data as Json[]) {
+      if ('id' in outcome)
+        t.equal(outcomes[outcome.index as number]?.id, outcome.id, `item ${outcome.index} kept its id`)
+    }
+    expectReplay(t, retry, await alice(batch), 'the finished answer is kept')
   })
 })
 

@@ -1,11 +1,13 @@
 // Idempotency-Key on POST routes that opt in (`config: { idempotent: true }`): the first request
 // with a key runs and its successful response is stored (encrypted: it may hold encrypted fields);
 // a retry with the same key and body gets that response again; the same key with another body is
-// 422; while the first still runs, 409.
+// 422; while an attempt still runs, 409 with Retry-After. An attempt that ends without a known
+// outcome leaves the key bound to what it may have written, so the next one finishes it: one key
+// never creates twice (see IdempotencyStore).
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { AppError, conflict, validationError } from '../../../errors/app-error.js'
+import { AppError, validationError } from '../../../errors/app-error.js'
 import type { IdempotencyRecord } from '../../../models/index.js'
 import type { IdempotencyStore } from '../../../services/idempotency-store.js'
 import { hooksOf } from '../../route-helpers.js'
@@ -16,6 +18,11 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     idempotencyRecord?: IdempotencyRecord
+    /**
+     * Set by a handler whose answer leaves work a retry should finish (batch items not written
+     * after retries): the key is not completed then, and a retry with it runs again.
+     */
+    unfinished?: boolean
   }
 }
 
@@ -45,9 +52,17 @@ async function idempotency(app: FastifyInstance, { store }: { store: Idempotency
     switch (claim.state) {
       case 'claimed':
         request.idempotencyRecord = claim.record
+        request.auth.idempotency = claim.attempt
         return
       case 'in_progress':
-        throw conflict('a request with this Idempotency-Key is still in progress')
+        throw new AppError(
+          'CONFLICT',
+          'a request with this Idempotency-Key is still in progress',
+          undefined,
+          {
+            retryAfterSeconds: claim.retryAfterSeconds,
+          },
+        )
       case 'reused_with_other_request':
         throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for another request')
       case 'completed':
@@ -64,20 +79,34 @@ async function idempotency(app: FastifyInstance, { store }: { store: Idempotency
     if (!record) return payload
     request.idempotencyRecord = undefined
     try {
-      // Only a success is the answer to keep. A refusal (conflict, outage) frees the key, so that a
-      // retry with the same key runs again once the cause is gone.
-      if (reply.statusCode >= 300) await store.release(record)
-      else
-        await store.complete(record, {
-          status: reply.statusCode,
-          headers: replayedHeaders(reply),
-          body: String(payload ?? ''),
-        })
+      await settle(record, request, reply, String(payload ?? ''))
     } catch (error) {
-      // The response stands; the key frees itself when its lock lapses.
+      // The response stands; the next retry takes the key over once its lock lapses.
       request.log.warn({ err: error }, 'idempotency record not updated')
     }
     return payload
+  }
+
+  /**
+   * A success is the answer to keep. A refusal (400, 403, 404, 412, 422, ...) wrote nothing, so the
+   * key is freed. An outage (5xx), a conflict (409) or unfinished work may have left writes behind:
+   * the key stays bound to them, and the next retry may run at once to find them.
+   */
+  async function settle(
+    record: IdempotencyRecord,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: string,
+  ) {
+    const status = reply.statusCode
+    if (status >= 300 && status !== 409 && status < 500) return store.release(record)
+    if (status >= 300 || request.unfinished) return store.interrupt(record)
+    try {
+      await store.complete(record, { status, headers: replayedHeaders(reply), body })
+    } catch (error) {
+      await store.interrupt(record)
+      throw error
+    }
   }
 }
 

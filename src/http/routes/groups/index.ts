@@ -91,6 +91,8 @@ export const groupRoutes: FastifyPluginAsyncZod<{ groups: GroupService }> = asyn
             : { index: outcome.index, error: { code: outcome.error.code, message: outcome.error.message } },
         ),
       ].sort((a, b) => a.index - b.index)
+      // Items that failed for want of DynamoDB may yet be written: a retry with the same key finishes them.
+      request.unfinished = written.some((outcome) => 'error' in outcome && outcome.error.status >= 500)
       request.log.info({ created: written.length, invalid: invalid.length }, 'group batch processed')
       return success(outcomes)
     },
