@@ -92,6 +92,8 @@ const envSchema = z
     APP_TABLE_NAME: z.string().min(3).max(255).optional(),
     JWT_SECRET: z.string().min(16).optional(),
     JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    JWT_JWKS_MAX_AGE_MS: integer(1_000).default(600_000),
+    JWT_JWKS_REFRESH_INTERVAL_MS: integer(0).default(30_000),
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
     CURSOR_SECRET: z.string().min(16).optional(),
@@ -186,6 +188,10 @@ export interface Config {
   jwt: {
     secret: string | undefined
     jwksUrl: string | undefined
+    /** How long a fetched key set is used before it is fetched again. */
+    jwksMaxAgeMs: number
+    /** The least time between two fetches of the key set (a token with an unknown kid asks for one). */
+    jwksRefreshIntervalMs: number
     issuer: string | undefined
     audience: string | undefined
   }
@@ -283,7 +289,14 @@ export function loadConfig(environment: Environment): Readonly<Config> {
       softDeleteRetentionDays: env.SOFT_DELETE_RETENTION_DAYS,
     },
     cache: { ttlMs: env.CACHE_TTL_MS, maxEntries: env.CACHE_MAX_ENTRIES },
-    jwt: { secret: jwtSecret, jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    jwt: {
+      secret: jwtSecret,
+      jwksUrl: env.JWT_JWKS_URL,
+      jwksMaxAgeMs: env.JWT_JWKS_MAX_AGE_MS,
+      jwksRefreshIntervalMs: env.JWT_JWKS_REFRESH_INTERVAL_MS,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+    },
     // Outside production the cursor key falls back to one derived from the JWT secret, so a
     // development setup needs no extra variable; production must set its own (checked above).
     cursorSecret: env.CURSOR_SECRET ?? `cursor:${jwtSecret ?? DEVELOPMENT_JWT_SECRET}`,

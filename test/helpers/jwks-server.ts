@@ -40,6 +40,8 @@ export interface JwksServer {
   readonly requests: number
   /** Replaces the published keys (a rotation). */
   publish(keys: SigningKey[]): void
+  /** Answers every request with this status and no keys, until called with 200. */
+  answerWith(status: number): void
 }
 
 interface TestLike {
@@ -49,6 +51,7 @@ interface TestLike {
 export async function startJwksServer(t: TestLike, keys: SigningKey[]): Promise<JwksServer> {
   let body = ''
   let requests = 0
+  let status = 200
   const publish = (next: SigningKey[]) => {
     body = JSON.stringify({ keys: next.map((key) => key.jwk) })
   }
@@ -56,6 +59,7 @@ export async function startJwksServer(t: TestLike, keys: SigningKey[]): Promise<
   const server = createServer((request, response) => {
     if (request.url !== JWKS_PATH) return response.writeHead(404).end()
     requests++
+    if (status !== 200) return response.writeHead(status).end()
     response.writeHead(200, { 'content-type': 'application/json' }).end(body)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -67,5 +71,8 @@ export async function startJwksServer(t: TestLike, keys: SigningKey[]): Promise<
       return requests
     },
     publish,
+    answerWith: (next) => {
+      status = next
+    },
   }
 }

@@ -3,13 +3,16 @@
 import fastifyJwt, { type FastifyJWTOptions } from '@fastify/jwt'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import buildGetJwks from 'get-jwks'
 import type { Config } from '../../../config/config.js'
+import { JwksKeys } from '../../../security/jwks-keys.js'
 import { hasPlausibleTimes } from '../../../security/token-times.js'
 
 type Algorithm = 'HS256' | 'RS256' | 'ES256'
 export const HMAC_ALGORITHMS: Algorithm[] = ['HS256']
 export const JWKS_ALGORITHMS: Algorithm[] = ['RS256', 'ES256']
+
+const JWKS_TIMEOUT_MS = 5_000
+const JWKS_MAX_KEYS = 100
 
 export interface JwtPluginOptions {
   jwt: Config['jwt']
@@ -25,14 +28,17 @@ async function jwt(app: FastifyInstance, { jwt: settings }: JwtPluginOptions) {
     requiredClaims: ['exp', ...(settings.issuer ? ['iss'] : []), ...(settings.audience ? ['aud'] : [])],
   }
   if (settings.jwksUrl) {
-    const { domain, jwksPath } = splitJwksUrl(settings.jwksUrl)
-    const getJwks = buildGetJwks({ jwksPath, max: 100, ttl: 10 * 60_000 })
+    const keys = new JwksKeys({
+      url: settings.jwksUrl,
+      maxAgeMs: settings.jwksMaxAgeMs,
+      refreshIntervalMs: settings.jwksRefreshIntervalMs,
+      timeoutMs: JWKS_TIMEOUT_MS,
+      maxKeys: JWKS_MAX_KEYS,
+      onFetchError: (err) => app.log.warn({ err }, 'JWKS fetch failed; the keys held stay in use'),
+    })
     const options: FastifyJWTOptions = {
       decode: { complete: true },
-      secret: (_request: unknown, token: unknown) => {
-        const { header } = token as { header: { kid?: string; alg?: string } }
-        return getJwks.getPublicKey({ domain, kid: header.kid, alg: header.alg })
-      },
+      secret: (_request: unknown, token: unknown) => keys.publicKey((token as { header: object }).header),
       verify: { ...verify, algorithms: JWKS_ALGORITHMS },
       trusted,
     }
@@ -47,12 +53,6 @@ async function jwt(app: FastifyInstance, { jwt: settings }: JwtPluginOptions) {
     verify: { ...verify, algorithms: HMAC_ALGORITHMS },
     trusted,
   })
-}
-
-/** get-jwks wants the site and the path apart: `https://idp/pool/.well-known/jwks.json`. */
-function splitJwksUrl(jwksUrl: string): { domain: string; jwksPath: string } {
-  const url = new URL(jwksUrl)
-  return { domain: `${url.origin}/`, jwksPath: `${url.pathname}${url.search}` }
 }
 
 export default fp(jwt, { name: 'jwt' })
