@@ -21,12 +21,13 @@ export interface JwtPluginOptions {
 async function jwt(app: FastifyInstance, { jwt: settings }: JwtPluginOptions) {
   // fast-jwt checks iss/aud only when present, so configured ones are also required; a token
   // without an expiry would be valid forever, so exp is always required.
-  const trusted = (_request: unknown, claims: Record<string, unknown>) => hasPlausibleTimes(claims)
   const verify = {
     ...(settings.issuer ? { allowedIss: settings.issuer } : {}),
     ...(settings.audience ? { allowedAud: settings.audience } : {}),
     requiredClaims: ['exp', ...(settings.issuer ? ['iss'] : []), ...(settings.audience ? ['aud'] : [])],
   }
+  // Runs after the signature and fast-jwt's own claim checks.
+  const trusted = (_request: unknown, claims: Record<string, unknown>) => hasPlausibleTimes(claims)
   if (settings.jwksUrl) {
     const keys = new JwksKeys({
       url: settings.jwksUrl,
