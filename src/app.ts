@@ -12,6 +12,7 @@ import { TOKENS } from './container.js'
 import apiVersion from './http/plugins/app/api-version.js'
 import authentication from './http/plugins/app/authentication.js'
 import correlationId, { correlationIdOf } from './http/plugins/app/correlation-id.js'
+import earlyAnswers from './http/plugins/app/early-answers.js'
 import errorHandler, { frameworkErrorReply } from './http/plugins/app/error-handler.js'
 import idempotency from './http/plugins/app/idempotency.js'
 import lifecycle from './http/plugins/app/lifecycle.js'
@@ -101,6 +102,7 @@ export async function buildApp(
   await app.register(correlationId)
   await app.register(apiVersion, { unversioned })
   await app.register(lifecycle)
+  await app.register(earlyAnswers, { linger: config.http.linger })
   await app.register(helmet)
   await app.register(cors, { cors: config.cors })
   await app.register(opsListener, { enabled: config.opsPort !== 0 })

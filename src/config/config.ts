@@ -43,6 +43,8 @@ const operationsVariables = {
   SHUTDOWN_DRAIN_DELAY_MS: integer(0, 120_000).default(0),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1_000).default(65_000),
   HTTP_REQUEST_TIMEOUT_MS: integer(0).default(120_000),
+  HTTP_LINGER_TIMEOUT_MS: integer(1, 120_000).default(5_000),
+  HTTP_LINGER_MAX_BYTES: integer(0).default(64 * 1024 * 1024),
   LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: integer(0).default(1_000),
   LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: fraction.default(0),
   LOAD_SHED_MAX_HEAP_USED_BYTES: integer(0).default(0),
@@ -215,7 +217,13 @@ export interface Config {
     /** Readiness is 503 but requests are still served for this long before the listener closes. */
     drainDelayMs: number
   }
-  http: { keepAliveTimeoutMs: number; headersTimeoutMs: number; requestTimeoutMs: number }
+  http: {
+    keepAliveTimeoutMs: number
+    headersTimeoutMs: number
+    requestTimeoutMs: number
+    /** How long, and for how many more bytes, a connection answered before its body arrived is drained. */
+    linger: { timeoutMs: number; maxBytes: number }
+  }
   loadShedding: {
     maxEventLoopDelayMs: number
     maxEventLoopUtilization: number
@@ -314,6 +322,7 @@ export function loadConfig(environment: Environment): Readonly<Config> {
       keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       headersTimeoutMs: headersTimeoutMs(env),
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      linger: { timeoutMs: env.HTTP_LINGER_TIMEOUT_MS, maxBytes: env.HTTP_LINGER_MAX_BYTES },
     },
     loadShedding: {
       maxEventLoopDelayMs: env.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,

@@ -57,7 +57,12 @@ t.test('defaults for an empty environment', async (t) => {
     cors: { origins: [], credentials: false },
     health: { cacheTtlMs: 2_000, probeTimeoutMs: 1_000, degradedAfterMs: 500, maxEventLoopDelayMs: 200 },
     shutdown: { timeoutMs: 25_000, drainDelayMs: 0 },
-    http: { keepAliveTimeoutMs: 65_000, headersTimeoutMs: 66_000, requestTimeoutMs: 120_000 },
+    http: {
+      keepAliveTimeoutMs: 65_000,
+      headersTimeoutMs: 66_000,
+      requestTimeoutMs: 120_000,
+      linger: { timeoutMs: 5_000, maxBytes: 64 * 1024 * 1024 },
+    },
     loadShedding: {
       maxEventLoopDelayMs: 1_000,
       maxEventLoopUtilization: 0,
@@ -264,6 +269,8 @@ t.test('operations settings are parsed into their types', async (t) => {
     SHUTDOWN_DRAIN_DELAY_MS: '3000',
     HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000',
     HTTP_REQUEST_TIMEOUT_MS: '0',
+    HTTP_LINGER_TIMEOUT_MS: '2000',
+    HTTP_LINGER_MAX_BYTES: '0',
     LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
     LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0.5',
     LOAD_SHED_MAX_HEAP_USED_BYTES: '1000000',
@@ -281,7 +288,12 @@ t.test('operations settings are parsed into their types', async (t) => {
   t.equal(loadConfig({}).opsPort, 0, 'no operations listener unless asked')
   t.equal(loadConfig({}).health.details, false, 'health answers without details unless asked')
   t.strictSame(config.shutdown, { timeoutMs: 10_000, drainDelayMs: 3_000 })
-  t.strictSame(config.http, { keepAliveTimeoutMs: 5_000, headersTimeoutMs: 6_000, requestTimeoutMs: 0 })
+  t.strictSame(config.http, {
+    keepAliveTimeoutMs: 5_000,
+    headersTimeoutMs: 6_000,
+    requestTimeoutMs: 0,
+    linger: { timeoutMs: 2_000, maxBytes: 0 },
+  })
   t.strictSame(config.loadShedding, {
     maxEventLoopDelayMs: 0,
     maxEventLoopUtilization: 0.5,
@@ -315,6 +327,7 @@ t.test('bad operations settings are refused, naming the variable', async (t) => 
     'a request timeout under the headers timeout',
   )
   configError(t, { PORT: '3000', OPS_PORT: '3000' }, 'OPS_PORT', 'the operations port on the main one')
+  configError(t, { HTTP_LINGER_TIMEOUT_MS: '0' }, 'HTTP_LINGER_TIMEOUT_MS', 'no time to linger')
   configError(t, { HEALTH_CACHE_TTL_MS: '60001' }, 'HEALTH_CACHE_TTL_MS', 'a health cache over a minute')
   t.equal(
     loadConfig({ SHUTDOWN_TIMEOUT_MS: '5000', SHUTDOWN_DRAIN_DELAY_MS: '4999' }).shutdown.drainDelayMs,

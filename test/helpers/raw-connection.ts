@@ -11,8 +11,12 @@ export interface RawConnection {
   closedAt: Promise<number>
 }
 
-export async function rawConnection(port: number): Promise<RawConnection> {
-  const socket: Socket = connect(port, '127.0.0.1')
+/**
+ * `allowHalfOpen` keeps the connection sending after the server has ended its side, as a client
+ * busy uploading does; by default it closes then, as most clients do.
+ */
+export async function rawConnection(port: number, { allowHalfOpen = false } = {}): Promise<RawConnection> {
+  const socket: Socket = connect({ port, host: '127.0.0.1', allowHalfOpen })
   await new Promise((resolve) => socket.once('connect', resolve))
   let received = ''
   socket.setEncoding('utf8')
