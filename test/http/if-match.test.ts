@@ -1,5 +1,5 @@
 import t from 'tap'
-import { parseIfMatch } from '../../src/http/if-match.js'
+import { etagOf, parseIfMatch } from '../../src/http/if-match.js'
 
 t.test('If-Match: `*` or absent accepts any version; strong tags name versions', async (t) => {
   t.equal(parseIfMatch(undefined), undefined)
@@ -29,4 +29,9 @@ t.test('If-Match compares strongly: weak, foreign and malformed tags never match
     t.same(parseIfMatch(header), [], header)
   }
   t.same(parseIfMatch('W/"1", "2"'), [2], 'only the strong tag of a list counts')
+})
+
+t.test('etagOf quotes the version, and parseIfMatch reads it back', async (t) => {
+  t.equal(etagOf(5), '"5"')
+  t.strictSame(parseIfMatch(etagOf(12)), [12])
 })

@@ -1,36 +1,7 @@
 import t from 'tap'
-import { etagOf, parseIfMatch } from '../../../../src/http/if-match.js'
 import { presentGroup } from '../../../../src/http/routes/groups/presenter.js'
 import { GROUP_RESPONSE_FIELDS } from '../../../../src/http/routes/groups/schemas.js'
 import { Group } from '../../../../src/models/index.js'
-
-t.test('parseIfMatch', async (t) => {
-  const cases: [string | undefined, number | undefined][] = [
-    ['"3"', 3],
-    ['W/"3"', 3],
-    ['3', 3],
-    ['"0"', 0],
-    ['"42"', 42],
-    [' "7" ', 7],
-    ['*', undefined],
-    [' * ', undefined],
-    [undefined, undefined],
-    ['garbage', -1],
-    ['', -1],
-    ['""', -1],
-    ['"abc"', -1],
-    ['"-3"', -1],
-    ['"3.5"', -1],
-    ['"1e3"', -1],
-    [`"${'9'.repeat(16)}"`, -1],
-  ]
-  for (const [header, expected] of cases) t.equal(parseIfMatch(header), expected, JSON.stringify(header))
-})
-
-t.test('etagOf quotes the version, and parseIfMatch reads it back', async (t) => {
-  t.equal(etagOf(5), '"5"')
-  t.equal(parseIfMatch(etagOf(12)), 12)
-})
 
 function sampleGroup(): Group {
   const group = new Group()
