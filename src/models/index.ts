@@ -26,6 +26,7 @@ export { User, UserEmailClaim } from './user.js'
 export {
   isSubject,
   MAX_USER_ID_LENGTH,
+  PLATFORM_ACTOR,
   SUBJECT_PATTERN,
   subjectOf,
   userIdOf,

@@ -18,6 +18,12 @@ const LONE_SURROGATE = /\p{Cs}/u
  */
 export const MAX_USER_ID_LENGTH = 384
 
+/**
+ * The user id of the platform where a platform admin acted on a tenant's data: the author of the
+ * change, and the owner of what it created. No subject holds a `#`, so no user can pose as it.
+ */
+export const PLATFORM_ACTOR = '#platform'
+
 const utf8 = new TextEncoder()
 
 /** The user id of a subject (see above); injective. */

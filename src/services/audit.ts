@@ -9,7 +9,7 @@ import {
   type ModelClass,
   type TenantModel,
 } from '../models/index.js'
-import type { RequestContext } from './request-context.js'
+import { actingUserId, isPlatformAdmin, type RequestContext } from './request-context.js'
 import type { WriteStamp } from './write-stamp.js'
 
 export const MASK = '***'
@@ -73,14 +73,16 @@ export function auditEntry(
   const { now } = stamp
   const entry = initialise(new AuditEntry(), now, AuditEntry.modelVersion, stamp.nextId())
   entry.tenantId = entity.tenantId
-  entry.userId = context.userId
+  entry.userId = actingUserId(context)
   entry.entityType = layoutOf(entity.constructor as ModelClass<Model>).modelName
   entry.entityId = entity.id
   entry.action = action
   entry.timestamp = now.toISOString()
   entry.oldValues = values.oldValues
   entry.newValues = values.newValues
-  entry.ipAddress = context.ipAddress ?? null
-  entry.userAgent = context.userAgent?.slice(0, MAX_USER_AGENT) ?? null
+  // Where a platform admin works from is the platform's business, not the tenant's.
+  const byPlatform = isPlatformAdmin(context)
+  entry.ipAddress = byPlatform ? null : (context.ipAddress ?? null)
+  entry.userAgent = byPlatform ? null : (context.userAgent?.slice(0, MAX_USER_AGENT) ?? null)
   return entry
 }

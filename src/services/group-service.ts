@@ -7,7 +7,7 @@ import { Group, initialise, keyOf, type PrivacySettings } from '../models/index.
 import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
 import { type ExpectedVersions, versionMatches } from './expected-versions.js'
-import { isTenantAdmin, type RequestContext } from './request-context.js'
+import { actingUserId, isTenantAdmin, type RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
 import { WriteStamp } from './write-stamp.js'
 
@@ -225,7 +225,7 @@ function canWrite(context: RequestContext, group: Group): boolean {
 function newGroup(context: RequestContext, input: CreateGroupInput, stamp: WriteStamp): Group {
   const group = initialise(new Group(), stamp.now, Group.modelVersion, stamp.nextId())
   group.tenantId = context.tenantId
-  group.userId = context.userId
+  group.userId = actingUserId(context)
   applyChanges(group, { privacySettings: { visibility: 'private' }, ...input })
   return group
 }

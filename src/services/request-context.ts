@@ -1,3 +1,5 @@
+import { PLATFORM_ACTOR } from '../models/index.js'
+
 export const ROLES = ['platform_admin', 'tenant_admin', 'member'] as const
 export type Role = (typeof ROLES)[number]
 
@@ -25,6 +27,15 @@ export interface IdempotentAttempt {
 
 export function isPlatformAdmin(context: RequestContext): boolean {
   return context.roles.includes('platform_admin')
+}
+
+/**
+ * Who a change is recorded as: its author in the audit log, the owner of what it creates. A
+ * platform admin acts for the platform, so the tenant's data never names the operator; the
+ * operator stays in the platform's request log.
+ */
+export function actingUserId(context: RequestContext): string {
+  return isPlatformAdmin(context) ? PLATFORM_ACTOR : context.userId
 }
 
 export function isTenantAdmin(context: RequestContext): boolean {

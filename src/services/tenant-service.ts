@@ -6,7 +6,7 @@ import { initialise, keyOf, TENANT_LIST_KEY, Tenant, type TenantStatus, type Tie
 import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
 import { type ExpectedVersions, versionMatches } from './expected-versions.js'
-import { isPlatformAdmin, type RequestContext } from './request-context.js'
+import { actingUserId, isPlatformAdmin, type RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
 import type { TenantDirectory } from './tenant-directory.js'
 import { WriteStamp } from './write-stamp.js'
@@ -39,7 +39,7 @@ export class TenantService {
     const id = input.id ?? stamp.nextId().toLowerCase()
     const tenant = initialise(new Tenant(), stamp.now, Tenant.modelVersion, id)
     tenant.tenantId = tenant.id
-    tenant.userId = context.userId
+    tenant.userId = actingUserId(context)
     tenant.name = input.name
     tenant.tier = input.tier ?? 'standard'
     const audit = auditEntry(

@@ -10,7 +10,13 @@ import { openModel, sealModel } from '../security/model-encryption.js'
 import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
 import { type ExpectedVersions, versionMatches } from './expected-versions.js'
-import { isPlatformAdmin, isTenantAdmin, type RequestContext, type Role } from './request-context.js'
+import {
+  actingUserId,
+  isPlatformAdmin,
+  isTenantAdmin,
+  type RequestContext,
+  type Role,
+} from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
 import { WriteStamp } from './write-stamp.js'
 
@@ -44,7 +50,7 @@ export class UserService {
     const stamp = WriteStamp.for(context, this.clock)
     const user = initialise(new User(), stamp.now, User.modelVersion, input.id || stamp.nextId())
     user.tenantId = context.tenantId
-    user.userId = context.userId
+    user.userId = actingUserId(context)
     applyChanges(user, { roles: ['member'], ...input }, this.blindIndex)
     const audit = auditEntry(context, user, 'create', { oldValues: null, newValues: snapshot(user) }, stamp)
     const claim = this.#claim(user)

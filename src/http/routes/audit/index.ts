@@ -39,13 +39,15 @@ export const auditEntry = z
     entityType: z.string(),
     entityId: z.string(),
     action: z.enum(AUDIT_ACTIONS),
-    userId: z.string(),
+    userId: z.string().meta({
+      description: 'who made the change: their sub, or `#platform` for a platform admin (who is not named)',
+    }),
     tenantId: z.string(),
     timestamp,
     oldValues: values,
     newValues: values.meta({ description: 'encrypted fields show as ***' }),
-    ipAddress: z.string().nullable(),
-    userAgent: z.string().nullable(),
+    ipAddress: z.string().nullable().meta({ description: 'null when the platform made the change' }),
+    userAgent: z.string().nullable().meta({ description: 'null when the platform made the change' }),
   })
   .meta({ id: 'AuditEntry' })
 

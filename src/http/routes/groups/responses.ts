@@ -21,7 +21,7 @@ export const GROUP_EXAMPLE = {
 const groupShape = {
   id: z.string().meta({ description: 'a ULID' }),
   tenantId: z.string(),
-  userId: z.string().meta({ description: 'the owner' }),
+  userId: z.string().meta({ description: 'the owner’s sub; `#platform` when a platform admin created it' }),
   name: z.string(),
   description: z.string().nullable(),
   groupType: z.string(),
