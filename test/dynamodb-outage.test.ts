@@ -1,4 +1,4 @@
-// DynamoDB Local stopped under load and started again (issue 5), against the real server process
+// DynamoDB Local stopped under load and started again, against the real server process
 // on a real socket: the API answers 503 SERVICE_UNAVAILABLE with Retry-After (never 500, never a
 // dropped connection), readiness goes 503 and back to 200, liveness stays 200, the process lives
 // on, and every write acknowledged before the stop is there afterwards (through the API and in the

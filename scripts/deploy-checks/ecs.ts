@@ -3,7 +3,8 @@
 //   ALB idle timeout        <  HTTP_KEEP_ALIVE_TIMEOUT_MS  (the ALB closes idle connections first)
 //   deregistration delay    <  SHUTDOWN_TIMEOUT_MS  <  stopTimeout  (no SIGKILL mid-request)
 //   ALB health-check timeout > HEALTH_PROBE_TIMEOUT_MS   (a slow probe still answers in time)
-// and /metrics stays off the port the ALB forwards to: the task sets OPS_PORT and maps it.
+// and /metrics stays off the port the ALB forwards to: the task sets OPS_PORT and maps it. Load
+// shedding is sized from the task's memory: MEMORY_LIMIT_BYTES is set and within it.
 import { type Config, loadConfig } from '../../src/config/config.js'
 import { checkEnvironment } from './compose.js'
 import { type Problems, readJson, sourceOfBuilt } from './files.js'
@@ -30,11 +31,11 @@ interface Resource {
 const SECRET_ARN = /^arn:aws:(ssm:[\w-]+:\d{12}:parameter\/|secretsmanager:[\w-]+:\d{12}:secret:)\S+$/
 
 export async function checkEcs(root: string, dockerEntryPoints: string[], problems: Problems): Promise<void> {
-  const task = await readJson<{ networkMode?: string; containerDefinitions?: ContainerDefinition[] }>(
-    root,
-    TASK_DEFINITION,
-    problems,
-  )
+  const task = await readJson<{
+    networkMode?: string
+    memory?: string
+    containerDefinitions?: ContainerDefinition[]
+  }>(root, TASK_DEFINITION, problems)
   const container = task?.containerDefinitions?.find((definition) => definition.name === 'tessera')
   if (!container) {
     if (task) problems.push(`${TASK_DEFINITION}: no container named tessera`)
@@ -71,6 +72,14 @@ export async function checkEcs(root: string, dockerEntryPoints: string[], proble
     problems.push(`${where}: no OPS_PORT, so /metrics is served on the port the load balancer forwards`)
   } else if (!container.portMappings?.some((mapping) => mapping.containerPort === config.opsPort)) {
     problems.push(`${where}: OPS_PORT ${config.opsPort} is not in portMappings`)
+  }
+  const taskMemoryBytes = Number(task?.memory) * 1024 ** 2
+  if (environment.MEMORY_LIMIT_BYTES === undefined) {
+    problems.push(`${where}: no MEMORY_LIMIT_BYTES, so load shedding is sized from what the VM reports`)
+  } else if (!(config.loadShedding.memoryLimitBytes <= taskMemoryBytes)) {
+    problems.push(
+      `${where}: MEMORY_LIMIT_BYTES ${config.loadShedding.memoryLimitBytes} is above the task's memory (${task?.memory} MiB)`,
+    )
   }
   const stopTimeoutMs = (container.stopTimeout ?? 30) * 1_000
   if (config.shutdown.timeoutMs >= stopTimeoutMs) {

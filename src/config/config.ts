@@ -1,5 +1,6 @@
 // The one place that reads process.env: every setting is parsed here once, validated and frozen.
 import { z } from 'zod'
+import { type RuntimeMemory, runtimeMemory } from './runtime-memory.js'
 
 export const DEVELOPMENT_JWT_SECRET = 'tessera-development-secret-change-me'
 const DEFAULT_TABLE_NAME = 'tessera'
@@ -30,8 +31,9 @@ const fraction = z
   .transform(Number)
   .pipe(z.number().min(0).max(1))
 
-// Operations (issue 5): health probes, graceful shutdown, HTTP server timeouts and load shedding.
-// Durations are milliseconds; a load-shedding threshold of 0 turns that threshold off.
+// Operations: health probes, graceful shutdown, HTTP server timeouts and load shedding.
+// Durations are milliseconds; a load-shedding threshold of 0 turns that threshold off. The memory
+// thresholds default to shares of what the process may use (see memoryThresholds).
 const operationsVariables = {
   HEALTH_CACHE_TTL_MS: integer(0, 60_000).default(2_000),
   HEALTH_PROBE_TIMEOUT_MS: integer(1, 30_000).default(1_000),
@@ -47,12 +49,13 @@ const operationsVariables = {
   HTTP_LINGER_MAX_BYTES: integer(0).default(64 * 1024 * 1024),
   LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: integer(0).default(1_000),
   LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: fraction.default(0),
-  LOAD_SHED_MAX_HEAP_USED_BYTES: integer(0).default(0),
-  LOAD_SHED_MAX_RSS_BYTES: integer(0).default(0),
+  MEMORY_LIMIT_BYTES: integer(64 * 1024 ** 2).optional(),
+  LOAD_SHED_MAX_HEAP_USED_BYTES: integer(0).optional(),
+  LOAD_SHED_MAX_RSS_BYTES: integer(0).optional(),
   LOAD_SHED_RETRY_AFTER_SECONDS: integer(1, 3_600).default(5),
 }
 
-// Tenancy and security (issue 4): field encryption keys, the blind index key, tenant standing,
+// Tenancy and security: field encryption keys, the blind index key, tenant standing,
 // rate limits per tier, idempotency keys and the proxy in front of the server.
 export const DEVELOPMENT_MASTER_KEYS = `dev:${Buffer.alloc(32, 'tessera-development-master-key').toString('base64')}`
 export const DEVELOPMENT_BLIND_INDEX_KEY = 'tessera-development-blind-index-key-change-me'
@@ -199,7 +202,7 @@ export interface Config {
   }
   cursorSecret: string
   cors: { origins: string[]; credentials: boolean }
-  // Operations (issue 5)
+  // Operations
   health: {
     /** How long one probe result is reused, so a burst of health requests hits DynamoDB once. */
     cacheTtlMs: number
@@ -227,11 +230,13 @@ export interface Config {
   loadShedding: {
     maxEventLoopDelayMs: number
     maxEventLoopUtilization: number
+    /** What the process may use (MEMORY_LIMIT_BYTES, else what the system reports); not enforced. */
+    memoryLimitBytes: number
     maxHeapUsedBytes: number
     maxRssBytes: number
     retryAfterSeconds: number
   }
-  // Tenancy and security (issue 4)
+  // Tenancy and security
   encryption: {
     /** Data keys from KMS when set; otherwise wrapped with a local master key. */
     kmsKeyId: string | undefined
@@ -265,7 +270,10 @@ export function configFromProcess(overrides: Environment = {}): Readonly<Config>
 }
 
 /** Parses an environment; throws a ConfigError naming every bad variable. */
-export function loadConfig(environment: Environment): Readonly<Config> {
+export function loadConfig(
+  environment: Environment,
+  memory: RuntimeMemory = runtimeMemory(),
+): Readonly<Config> {
   // Empty strings mean "not set", as in most shells' `VAR=` usage.
   const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''))
   const parsed = envSchema.safeParse(present)
@@ -309,7 +317,7 @@ export function loadConfig(environment: Environment): Readonly<Config> {
     // development setup needs no extra variable; production must set its own (checked above).
     cursorSecret: env.CURSOR_SECRET ?? `cursor:${jwtSecret ?? DEVELOPMENT_JWT_SECRET}`,
     cors: { origins: env.CORS_ORIGINS, credentials: env.CORS_CREDENTIALS },
-    // Operations (issue 5)
+    // Operations
     health: {
       cacheTtlMs: env.HEALTH_CACHE_TTL_MS,
       probeTimeoutMs: env.HEALTH_PROBE_TIMEOUT_MS,
@@ -327,8 +335,7 @@ export function loadConfig(environment: Environment): Readonly<Config> {
     loadShedding: {
       maxEventLoopDelayMs: env.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,
       maxEventLoopUtilization: env.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION,
-      maxHeapUsedBytes: env.LOAD_SHED_MAX_HEAP_USED_BYTES,
-      maxRssBytes: env.LOAD_SHED_MAX_RSS_BYTES,
+      ...memoryThresholds(env, memory),
       retryAfterSeconds: env.LOAD_SHED_RETRY_AFTER_SECONDS,
     },
     encryption: encryptionSettings(env),
@@ -341,6 +348,24 @@ export function loadConfig(environment: Environment): Readonly<Config> {
     idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_HOURS * 3_600,
     trustProxy: env.TRUST_PROXY,
   })
+}
+
+/**
+ * Requests are admitted before their bodies arrive and grow after that, so shedding starts with
+ * room to spare: at 70% of the memory the process may use (RSS), and at 80% of V8's heap limit,
+ * past which V8 spends its time collecting and then aborts. On a 512 MB task, RSS sheds near 360 MB.
+ */
+const RSS_SHARE_OF_MEMORY_LIMIT = 0.7
+const HEAP_SHARE_OF_HEAP_LIMIT = 0.8
+
+function memoryThresholds(env: z.infer<typeof envSchema>, memory: RuntimeMemory) {
+  const limitBytes = env.MEMORY_LIMIT_BYTES ?? memory.limitBytes
+  return {
+    memoryLimitBytes: limitBytes,
+    maxHeapUsedBytes:
+      env.LOAD_SHED_MAX_HEAP_USED_BYTES ?? Math.floor(memory.heapLimitBytes * HEAP_SHARE_OF_HEAP_LIMIT),
+    maxRssBytes: env.LOAD_SHED_MAX_RSS_BYTES ?? Math.floor(limitBytes * RSS_SHARE_OF_MEMORY_LIMIT),
+  }
 }
 
 function encryptionSettings(env: z.infer<typeof envSchema>): Config['encryption'] {

@@ -66,8 +66,6 @@ t.test('defaults for an empty environment', async (t) => {
     loadShedding: {
       maxEventLoopDelayMs: 1_000,
       maxEventLoopUtilization: 0,
-      maxHeapUsedBytes: 0,
-      maxRssBytes: 0,
       retryAfterSeconds: 5,
     },
   })
@@ -294,14 +292,37 @@ t.test('operations settings are parsed into their types', async (t) => {
     requestTimeoutMs: 0,
     linger: { timeoutMs: 2_000, maxBytes: 0 },
   })
+  t.match(config.loadShedding, { memoryLimitBytes: Number })
   t.strictSame(config.loadShedding, {
     maxEventLoopDelayMs: 0,
     maxEventLoopUtilization: 0.5,
+    memoryLimitBytes: config.loadShedding.memoryLimitBytes,
     maxHeapUsedBytes: 1_000_000,
     maxRssBytes: 2_000_000,
     retryAfterSeconds: 30,
   })
   t.ok(Object.isFrozen(config.loadShedding), 'frozen like the rest')
+})
+
+t.test('memory load shedding is on by default, at shares of what the process may use', async (t) => {
+  const MiB = 1024 ** 2
+  const task512 = { limitBytes: 512 * MiB, heapLimitBytes: 280 * MiB }
+  const byDefault = loadConfig({}, task512).loadShedding
+  t.equal(byDefault.memoryLimitBytes, 512 * MiB)
+  t.equal(byDefault.maxRssBytes, Math.floor(0.7 * 512 * MiB), 'RSS: 70% of the memory limit')
+  t.equal(byDefault.maxHeapUsedBytes, Math.floor(0.8 * 280 * MiB), "heap: 80% of V8's heap limit")
+  const configured = loadConfig({ MEMORY_LIMIT_BYTES: String(1024 * MiB) }, task512).loadShedding
+  t.equal(configured.maxRssBytes, Math.floor(0.7 * 1024 * MiB), 'MEMORY_LIMIT_BYTES wins over the system')
+  const off = loadConfig({ LOAD_SHED_MAX_HEAP_USED_BYTES: '0', LOAD_SHED_MAX_RSS_BYTES: '0' }, task512)
+  t.match(off.loadShedding, { maxHeapUsedBytes: 0, maxRssBytes: 0 }, '0 still turns a threshold off')
+  configError(t, { MEMORY_LIMIT_BYTES: '1000' }, 'MEMORY_LIMIT_BYTES', 'a memory limit under 64 MiB')
+
+  const here = loadConfig({}).loadShedding
+  t.ok(
+    here.memoryLimitBytes > 0 && here.memoryLimitBytes < Number.POSITIVE_INFINITY,
+    'this machine has a limit',
+  )
+  t.ok(here.maxHeapUsedBytes > 0 && here.maxRssBytes > 0)
 })
 
 t.test('bad operations settings are refused, naming the variable', async (t) => {

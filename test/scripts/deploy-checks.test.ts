@@ -157,6 +157,20 @@ const cases: [string, string, (text: string) => string, RegExp][] = [
     /OPS_PORT 9464 is not in portMappings/,
   ],
   [
+    'a task without a memory limit for load shedding',
+    'deploy/ecs/task-definition.json',
+    (text) => text.replace(/ *\{ "name": "MEMORY_LIMIT_BYTES", "value": "\d+" \},\n/, ''),
+    /no MEMORY_LIMIT_BYTES/,
+  ],
+  [
+    'a memory limit above the task size',
+    'deploy/ecs/task-definition.json',
+    json((task) => {
+      task.memory = '512'
+    }),
+    /MEMORY_LIMIT_BYTES 1073741824 is above the task's memory \(512 MiB\)/,
+  ],
+  [
     'blocking awslogs',
     'deploy/ecs/task-definition.json',
     json((task) => {

@@ -1,6 +1,10 @@
 // Load shedding: while the event loop, heap or RSS is over its threshold, requests are refused
 // at once with 503 SERVICE_UNAVAILABLE and Retry-After, instead of queueing until they time out.
-import underPressure, { type FastifyUnderPressureOptions } from '@fastify/under-pressure'
+import underPressure, {
+  type FastifyUnderPressureOptions,
+  TYPE_HEAP_USED_BYTES,
+  TYPE_RSS_BYTES,
+} from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../../../config/config.js'
@@ -10,6 +14,18 @@ import { failure } from '../../envelope.js'
 // Probes and scrapes keep answering under pressure: a liveness 503 would get a busy (but working)
 // container killed, and metrics are most needed exactly then.
 export const NEVER_SHED = new Set(['/health/live', '/health/ready', '/health', '/metrics'])
+
+// Memory grows with the bodies in flight (a batch takes many times its size once parsed and
+// written), and RSS can stay up long after a spike has passed. So memory pressure refuses only
+// requests that bring a large body (or one of unknown size): reads and small writes go on.
+const MEMORY_PRESSURES = new Set<string>([TYPE_HEAP_USED_BYTES, TYPE_RSS_BYTES])
+export const LARGE_BODY_BYTES = 64 * 1024
+
+function bringsLargeBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length']
+  if (length === undefined) return request.headers['transfer-encoding'] !== undefined
+  return !(Number(length) <= LARGE_BODY_BYTES)
+}
 
 type PressureHandler = (
   request: FastifyRequest,
@@ -36,6 +52,7 @@ async function loadShedding(app: FastifyInstance, { loadShedding: limits }: Load
     // sends what the handler returns (its types only allow void).
     pressureHandler: ((request, reply, type, value) => {
       if (NEVER_SHED.has(request.routeOptions.url ?? '')) return undefined
+      if (MEMORY_PRESSURES.has(type) && !bringsLargeBody(request)) return undefined
       request.log.warn({ pressure: type, value }, 'request shed under load')
       const refusal = serviceUnavailable(undefined, limits.retryAfterSeconds)
       reply.status(refusal.status).header('Retry-After', String(limits.retryAfterSeconds))
