@@ -5,13 +5,13 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t from 'tap'
+import { BATCH_BODY_LIMIT_BYTES } from '../../src/http/routes/groups/index.js'
 import { buildTestApp } from '../helpers/app.js'
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 type Client = (options: InjectOptions) => Promise<LightMyRequestResponse>
 
 const BODY_LIMIT_BYTES = 1_048_576
-const BATCH_BODY_LIMIT_BYTES = 4 * 1_048_576
 // A stack frame (`at fn (file:1:2)`, raw or JSON-escaped) or a source path.
 const STACK_TRACE = /(?:^|\n|\\n)\s*at\s+\S|[\w-]+\.(?:ts|js|mjs|cjs):\d+|node_modules|\/work\/|file:\/\//
 

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { ErrorDetail } from '../../errors/app-error.js'
 import { detailsOf } from '../zod-details.js'
+import { maxJsonBytes } from './json-size.js'
 
 /**
  * One item as validated: its value, or what is wrong with it. An invalid item keeps the item as
@@ -28,4 +29,9 @@ export function checkedItem<T extends z.ZodType>(
       if (parsed.success) return { valid: true, value: parsed.data }
       return { valid: false, item, details: detailsOf(parsed.error.issues) }
     }) as z.ZodType<CheckedItem<z.output<T>>, unknown>
+}
+
+/** The most bytes a body `{ "items": [...] }` of up to `maxItems` valid items takes as JSON. */
+export function maxBatchBytes(item: z.ZodType, maxItems: number): number {
+  return '{"items":[]}'.length + maxItems * maxJsonBytes(item) + (maxItems - 1)
 }

@@ -6,6 +6,7 @@ import { MAX_BATCH_CREATE } from '../../../services/group-service.js'
 import { checkedItem } from '../../schemas/batch-items.js'
 
 export const GROUP_TYPE_PATTERN = /^[a-z0-9_-]{1,50}$/
+const GROUP_TYPE_MESSAGE = 'groupType must match ^[a-z0-9_-]{1,50}$'
 // ULIDs are Crockford base32 and case-insensitive.
 const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}$/
 
@@ -13,7 +14,11 @@ const privacySettings = z.strictObject({ visibility: z.enum(VISIBILITIES) })
 
 const groupFields = {
   name: z.string().trim().min(1).max(200),
-  groupType: z.string().regex(GROUP_TYPE_PATTERN, 'groupType must match ^[a-z0-9_-]{1,50}$'),
+  // The length again, so that the longest valid body can be computed (see json-size.ts).
+  groupType: z
+    .string()
+    .max(50, { message: GROUP_TYPE_MESSAGE, abort: true })
+    .regex(GROUP_TYPE_PATTERN, GROUP_TYPE_MESSAGE),
   description: z.string().max(2000).nullable().optional(),
   icon: z.string().max(200).nullable().optional(),
   color: z.string().max(50).nullable().optional(),
@@ -90,7 +95,7 @@ const fieldList = z
 export const listGroupsQuery = z
   .strictObject({
     scope: z.enum(['mine']).optional(),
-    groupType: z.string().regex(GROUP_TYPE_PATTERN, 'groupType must match ^[a-z0-9_-]{1,50}$').optional(),
+    groupType: z.string().regex(GROUP_TYPE_PATTERN, GROUP_TYPE_MESSAGE).optional(),
     createdFrom: timestamp.optional(),
     createdTo: timestamp.optional(),
     order: z.enum(['asc', 'desc']).default('desc'),
