@@ -91,21 +91,22 @@ function loneSurrogateAt(value: unknown, path: string[] = []): string | undefine
   return undefined
 }
 
-/** Waits for a chunked body's first data (put back for the parser) or for its end. */
+/**
+ * Waits for a chunked body's first data (put back for the parser) or for its end. It reads by
+ * flowing, which is what tells a client that sent `Expect: 100-continue` to send (early-answers.ts).
+ */
 function hasData(payload: RequestPayload): Promise<boolean> {
   const stream = payload as Readable
   return new Promise((resolve, reject) => {
     const stop = () => {
-      stream.off('readable', onReadable)
+      stream.off('data', onData)
       stream.off('end', onEnd)
       stream.off('error', onCutOff)
       stream.off('close', onCutOff)
     }
-    const onReadable = () => {
-      const chunk: Buffer | null = stream.read()
-      // null: the end, which 'end' reports next.
-      if (chunk === null) return
+    const onData = (chunk: Buffer) => {
       stop()
+      stream.pause()
       stream.unshift(chunk)
       resolve(true)
     }
@@ -115,16 +116,13 @@ function hasData(payload: RequestPayload): Promise<boolean> {
     }
     const onCutOff = (cause?: unknown) => {
       stop()
-      reject(
-        new AppError('VALIDATION_ERROR', 'the body was cut off', [{ field: 'body', message: 'cut off' }], {
-          cause,
-        }),
-      )
+      const problem = 'the body was cut off'
+      reject(new AppError('VALIDATION_ERROR', problem, [{ field: 'body', message: problem }], { cause }))
     }
-    stream.on('readable', onReadable)
     stream.on('end', onEnd)
     stream.on('error', onCutOff)
     stream.on('close', onCutOff)
+    stream.on('data', onData)
   })
 }
 

@@ -1,11 +1,13 @@
 // How bodies are read: a request without body data has no body whatever its Content-Type says,
 // on every route; JSON bodies are UTF-8 only, and text that is not Unicode is refused rather than
 // stored altered (U+FFFD).
-import { connect } from 'node:net'
 import { Readable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { buildTestApp } from '../../../helpers/app.js'
+import { rawConnection } from '../../../helpers/raw-connection.js'
+import { until } from '../../../helpers/until.js'
 
 type Client = (options: InjectOptions) => Promise<LightMyRequestResponse>
 
@@ -112,30 +114,26 @@ t.test('a request without body data has no body, whatever its Content-Type', asy
   })
 })
 
-/** One raw HTTP/1.1 exchange on a real socket; resolves with the status and body. */
-function exchange(port: number, head: string, chunks: string[], gapMs = 0) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
-    let answer = ''
-    socket.setEncoding('utf8')
-    socket.on('data', (data) => {
-      answer += data
-    })
-    socket.on('error', reject)
-    socket.on('end', () => {
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)
-      resolve({ status, body: answer.slice(answer.indexOf('\r\n\r\n') + 4) })
-    })
-    socket.on('connect', async () => {
-      socket.write(`${head.trim().split('\n').join('\r\n')}\r\nConnection: close\r\n\r\n`)
-      for (const chunk of chunks) {
-        if (gapMs) await new Promise((wait) => setTimeout(wait, gapMs))
-        socket.write(`${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`)
-      }
-      if (gapMs) await new Promise((wait) => setTimeout(wait, gapMs))
-      socket.write('0\r\n\r\n')
-    })
-  })
+const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n'
+const chunkOf = (data: string) => `${Buffer.byteLength(data).toString(16)}\r\n${data}\r\n`
+
+/**
+ * One chunked request on a real socket, its chunks sent `gapMs` apart; with `expect`, only once the
+ * server has answered 100 Continue (the client of a DELETE waits for it just the same).
+ */
+async function chunked(port: number, head: string, chunks: string[], { gapMs = 0, expect = false } = {}) {
+  const connection = await rawConnection(port)
+  connection.socket.write(`${head}${expect ? 'Expect: 100-continue\r\n' : ''}\r\n`)
+  const invited =
+    !expect || (await until(() => connection.received().startsWith(CONTINUE), 2_000)) !== undefined
+  for (const data of [...chunks.map(chunkOf), '0\r\n\r\n']) {
+    if (gapMs) await sleep(gapMs)
+    connection.socket.write(data)
+  }
+  await connection.closedAt
+  const answer = connection.received().replace(CONTINUE, '')
+  connection.socket.destroy()
+  return { invited, status: Number(answer.slice(9, 12)), body: answer.slice(answer.indexOf('\r\n\r\n') + 4) }
 }
 
 t.test('chunked bodies on a real socket', async (t) => {
@@ -143,38 +141,42 @@ t.test('chunked bodies on a real socket', async (t) => {
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as { port: number }
   const head = (method: string, url: string, contentType?: string) =>
-    [
-      `${method} ${url} HTTP/1.1`,
-      'Host: localhost',
-      `Authorization: Bearer ${token('acme', 'alice', ['tenant_admin'])}`,
-      'Transfer-Encoding: chunked',
-      ...(contentType ? [`Content-Type: ${contentType}`] : []),
-    ].join('\n')
+    `${method} ${url} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n` +
+    `Authorization: Bearer ${token('acme', 'alice', ['tenant_admin'])}\r\n` +
+    (contentType ? `Content-Type: ${contentType}\r\n` : '')
 
   const body = JSON.stringify({ name: 'chunked', groupType: 'team' })
-  const whole = await exchange(port, head('POST', '/v2/groups', 'application/json'), [body])
-  t.equal(whole.status, 201, 'a chunked body is read', { body: whole.body })
-  const late = await exchange(
-    port,
-    head('POST', '/v2/groups', 'application/json'),
-    [body.slice(0, 5), body.slice(5, 20), body.slice(20)],
-    50,
-  )
-  t.equal(late.status, 201, 'a chunked body whose chunks come late and apart is read whole', {
-    body: late.body,
-  })
-  const id: string = JSON.parse(late.body).data.id
+  const pieces = [body.slice(0, 5), body.slice(5, 20), body.slice(20)]
+  for (const expect of [false, true]) {
+    const whole = await chunked(port, head('POST', '/v2/groups', 'application/json'), [body], { expect })
+    t.equal(whole.status, 201, `a chunked body is read (expect: ${expect})`, { body: whole.body })
+    t.ok(whole.invited, `the client is told to send (expect: ${expect})`)
+    const late = await chunked(port, head('POST', '/v2/groups', 'application/json'), pieces, {
+      gapMs: 50,
+      expect,
+    })
+    t.equal(late.status, 201, `chunks that come late and apart are read whole (expect: ${expect})`, {
+      body: late.body,
+    })
+    const created: string = JSON.parse(late.body).data.id
 
-  for (const contentType of ['application/json', 'text/plain', 'garbage', undefined]) {
-    const empty = await exchange(port, head('DELETE', `/v2/groups/${MISSING_ID}`, contentType), [], 20)
-    t.equal(
-      empty.status,
-      404,
-      `DELETE, chunked with no data, Content-Type ${contentType}: reaches the handler`,
-    )
+    for (const contentType of ['application/json', 'text/plain', 'garbage', undefined]) {
+      const empty = await chunked(port, head('DELETE', `/v2/groups/${MISSING_ID}`, contentType), [], {
+        gapMs: 20,
+        expect,
+      })
+      t.ok(empty.invited, `DELETE, no chunk, Content-Type ${contentType} (expect: ${expect}): told to send`)
+      t.equal(
+        empty.status,
+        404,
+        `DELETE, no chunk, Content-Type ${contentType} (expect: ${expect}): the handler answers`,
+      )
+    }
+    const deleted = await chunked(port, head('DELETE', `/v2/groups/${created}`, 'application/json'), [], {
+      expect,
+    })
+    t.equal(deleted.status, 204, `DELETE, no chunk, application/json (expect: ${expect}): deleted`)
+    const refused = await chunked(port, head('POST', '/v2/groups', 'text/plain'), [body], { expect })
+    t.equal(refused.status, 415, `a chunked body of another type is still refused (expect: ${expect})`)
   }
-  const deleted = await exchange(port, head('DELETE', `/v2/groups/${id}`, 'application/json'), [])
-  t.equal(deleted.status, 204, 'DELETE, chunked with no data, application/json: deleted')
-  const refused = await exchange(port, head('POST', '/v2/groups', 'text/plain'), [body])
-  t.equal(refused.status, 415, 'a chunked body of another type is still refused')
 })
