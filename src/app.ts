@@ -11,6 +11,7 @@ import type { Config } from './config/config.js'
 import { TOKENS } from './container.js'
 import apiVersion from './http/plugins/app/api-version.js'
 import authentication from './http/plugins/app/authentication.js'
+import clientErrors, { clientErrorHandler } from './http/plugins/app/client-errors.js'
 import correlationId, { correlationIdOf } from './http/plugins/app/correlation-id.js'
 import earlyAnswers from './http/plugins/app/early-answers.js'
 import errorHandler, { frameworkErrorReply } from './http/plugins/app/error-handler.js'
@@ -82,6 +83,7 @@ export async function buildApp(
     // decide what is valid and answer 400, not the router's bare 414.
     routerOptions: { maxParamLength: 1024 },
     frameworkErrors: frameworkErrorReply,
+    clientErrorHandler: clientErrorHandler(config.http.linger),
     // Requests reaching a closing server are still answered (lifecycle closes their connection);
     // Fastify's own 503 would not be in the error envelope.
     return503OnClosing: false,
@@ -96,6 +98,7 @@ export async function buildApp(
 
   // First, so that its onRequest hook runs before any other: every request is seen to start.
   await app.register(requestOutcome)
+  await app.register(clientErrors)
   await app.register(errorHandler)
   await app.register(requestBody)
   await app.register(swagger)

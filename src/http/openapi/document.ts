@@ -20,7 +20,10 @@ An unknown version is refused with 400 VALIDATION_ERROR.
 
 Bodies are JSON. Success: \`{ success: true, data, timestamp }\` (lists add \`page\`); errors:
 \`{ success: false, error: { code, message, details? }, correlationId, timestamp }\`. A path or
-method this document does not list answers 404 NOT_FOUND (see \`x-unlisted-routes\`).
+method this document does not list answers 404 NOT_FOUND (see \`x-unlisted-routes\`). A request
+the HTTP server cannot read is answered before any route, with \`Connection: close\`: 400
+VALIDATION_ERROR when it is malformed, 408 REQUEST_TIMEOUT when its headers or body do not arrive
+in time, 431 HEADERS_TOO_LARGE.
 
 | error code | status |
 |---|---|

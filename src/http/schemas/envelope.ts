@@ -104,11 +104,13 @@ const EXAMPLE_MESSAGES: Partial<Record<ErrorCode, string>> = {
   FORBIDDEN: 'not allowed',
   NOT_FOUND: 'group not found',
   CONFLICT: 'the item was changed by another request',
+  REQUEST_TIMEOUT: 'the request did not arrive in time',
   PRECONDITION_FAILED: 'If-Match does not match the current version',
   PAYLOAD_TOO_LARGE: 'the request body is too large',
   UNSUPPORTED_MEDIA_TYPE: 'the request body must be application/json',
   IDEMPOTENCY_KEY_REUSED: 'the Idempotency-Key was used with another body',
   RATE_LIMITED: 'too many requests',
+  HEADERS_TOO_LARGE: 'the request headers are too large',
   INTERNAL_ERROR: 'an internal error occurred',
   SERVICE_UNAVAILABLE: 'the service is temporarily unavailable',
 }

@@ -9,7 +9,7 @@ export type RequestOutcome = 'completed' | 'aborted'
 
 export interface RequestObserver {
   /** A request arrived; called before any other hook of the app. */
-  started?(request: FastifyRequest): void
+  started?(request: FastifyRequest, reply: FastifyReply): void
   /** Called exactly once per request that `started`. */
   ended(request: FastifyRequest, reply: FastifyReply, outcome: RequestOutcome): void
 }
@@ -37,7 +37,7 @@ async function requestOutcome(app: FastifyInstance) {
     const request = fastifyRequest as Observed
     if (request[kReply]) return
     request[kReply] = reply
-    for (const observer of observers) observer.started?.(request)
+    for (const observer of observers) observer.started?.(request, reply)
     reply.raw.once('close', () => end(request, outcomeOf(reply)))
   }
   const end = (fastifyRequest: FastifyRequest, outcome: RequestOutcome) => {
