@@ -47,8 +47,8 @@ import type { Metrics } from './observability/metrics.js'
 import type { AuditService } from './services/audit-service.js'
 import type { GroupService } from './services/group-service.js'
 import type { IdempotencyStore } from './services/idempotency-store.js'
-import type { TenantDirectory } from './services/tenant-directory.js'
 import type { TenantService } from './services/tenant-service.js'
+import type { TenantStandingCache } from './services/tenant-standing-cache.js'
 import type { UserService } from './services/user-service.js'
 
 export interface BuildAppOptions {
@@ -114,7 +114,7 @@ export async function buildApp(
   await app.register(jwt, { jwt: config.jwt })
   await app.register(authentication)
   await app.register(tenantStanding, {
-    directory: container.resolve<TenantDirectory>(TOKENS.TenantDirectory),
+    standings: container.resolve<TenantStandingCache>(TOKENS.TenantStandingCache),
   })
   await app.register(rateLimit, { limits: config.rateLimitPerMinute })
   await app.register(idempotency, { store: container.resolve<IdempotencyStore>(TOKENS.IdempotencyStore) })

@@ -22,8 +22,8 @@ import { AuditService } from './services/audit-service.js'
 import { type Clock, systemClock } from './services/clock.js'
 import { GroupService } from './services/group-service.js'
 import { IdempotencyStore } from './services/idempotency-store.js'
-import { TenantDirectory } from './services/tenant-directory.js'
 import { TenantService } from './services/tenant-service.js'
+import { TenantStandingCache } from './services/tenant-standing-cache.js'
 import { UserService } from './services/user-service.js'
 
 export const TOKENS = {
@@ -41,7 +41,7 @@ export const TOKENS = {
   GroupService: Symbol('GroupService'),
   FieldCipher: Symbol('FieldCipher'),
   BlindIndex: Symbol('BlindIndex'),
-  TenantDirectory: Symbol('TenantDirectory'),
+  TenantStandingCache: Symbol('TenantStandingCache'),
   TenantService: Symbol('TenantService'),
   UserService: Symbol('UserService'),
   AuditService: Symbol('AuditService'),
@@ -130,11 +130,16 @@ function registerTenancy(container: DependencyContainer, config: Readonly<Config
     TOKENS.BlindIndex,
     () => new BlindIndex(createHash('sha256').update(encryption.blindIndexKey).digest()),
   )
-  singleton(TOKENS.TenantDirectory, (c) => new TenantDirectory(gateway(c), config.tenantCacheTtlMs))
+  singleton(TOKENS.TenantStandingCache, (c) => new TenantStandingCache(gateway(c), config.tenantCacheTtlMs))
   singleton(
     TOKENS.TenantService,
     (c) =>
-      new TenantService(gateway(c), changes(c), c.resolve<TenantDirectory>(TOKENS.TenantDirectory), clock(c)),
+      new TenantService(
+        gateway(c),
+        changes(c),
+        c.resolve<TenantStandingCache>(TOKENS.TenantStandingCache),
+        clock(c),
+      ),
   )
   singleton(
     TOKENS.UserService,

@@ -1,5 +1,6 @@
 // A bounded in-memory LRU with TTL for reads by id. Entries are stored items (frozen), keyed by
 // tenant and primary key, so one tenant's entry can never answer another tenant's read.
+import { BoundedCache } from '../cache/bounded-cache.js'
 import type { Metrics } from '../observability/metrics.js'
 
 export interface ItemCacheOptions {
@@ -9,48 +10,48 @@ export interface ItemCacheOptions {
   now?: () => number
 }
 
-interface Entry {
-  item: Readonly<Record<string, unknown>>
-  expiresAt: number
-}
+type CachedItem = Readonly<Record<string, unknown>>
 
 export class ItemCache {
-  // A Map iterates in insertion order; re-inserting on a hit makes the first key the least recent.
-  readonly #entries = new Map<string, Entry>()
-  readonly #now: () => number
+  readonly #entries: BoundedCache<string, CachedItem>
   // Sequence numbers of recent invalidations, so that a read which started before a write on this
-  // instance cannot put back the item the write replaced (see readToken/set).
+  // instance cannot put back the item the write replaced (see readToken/set). Only reads still in
+  // flight need them, so the least recent go first once there are many.
   #sequence = 0
-  readonly #invalidatedAt = new Map<string, number>()
+  readonly #invalidatedAt: BoundedCache<string, number>
 
   constructor(
-    private readonly options: ItemCacheOptions,
+    options: ItemCacheOptions,
     private readonly metrics?: Metrics,
   ) {
-    this.#now = options.now ?? Date.now
+    this.#entries = new BoundedCache({
+      maxEntries: options.maxEntries,
+      ttlMs: options.ttlMs,
+      ...(options.now && { now: options.now }),
+      ...(metrics && {
+        onRemove: (reason) => {
+          if (reason === 'evict') metrics.cacheEvictions.inc()
+          metrics.cacheEntries.set(this.#entries.size)
+        },
+      }),
+    })
+    this.#invalidatedAt = new BoundedCache({ maxEntries: this.enabled ? options.maxEntries : 0 })
   }
 
   get enabled(): boolean {
-    return this.options.ttlMs > 0 && this.options.maxEntries > 0
+    return this.#entries.enabled
   }
 
   get size(): number {
     return this.#entries.size
   }
 
-  get(tenantId: string, pk: string, sk: string): Readonly<Record<string, unknown>> | undefined {
+  get(tenantId: string, pk: string, sk: string): CachedItem | undefined {
     if (!this.enabled) return undefined
-    const key = cacheKey(tenantId, pk, sk)
-    const entry = this.#entries.get(key)
-    if (!entry || entry.expiresAt <= this.#now()) {
-      if (entry) this.#delete(key)
-      this.metrics?.cacheMisses.inc()
-      return undefined
-    }
-    this.#entries.delete(key)
-    this.#entries.set(key, entry)
-    this.metrics?.cacheHits.inc()
-    return entry.item
+    const item = this.#entries.get(cacheKey(tenantId, pk, sk))
+    if (item === undefined) this.metrics?.cacheMisses.inc()
+    else this.metrics?.cacheHits.inc()
+    return item
   }
 
   /** Taken before reading from DynamoDB and handed to set() with what the read returned. */
@@ -68,14 +69,8 @@ export class ItemCache {
   ): void {
     if (!this.enabled) return
     const key = cacheKey(tenantId, pk, sk)
-    if ((this.#invalidatedAt.get(key) ?? 0) > readToken) return
-    this.#entries.delete(key)
-    this.#entries.set(key, { item: Object.freeze(item), expiresAt: this.#now() + this.options.ttlMs })
-    while (this.#entries.size > this.options.maxEntries) {
-      const oldest = this.#entries.keys().next().value as string
-      this.#entries.delete(oldest)
-      this.metrics?.cacheEvictions.inc()
-    }
+    if ((this.#invalidatedAt.peek(key) ?? 0) > readToken) return
+    this.#entries.set(key, Object.freeze(item))
     this.metrics?.cacheEntries.set(this.#entries.size)
   }
 
@@ -83,17 +78,8 @@ export class ItemCache {
   invalidate(tenantId: string, pk: string, sk: string): void {
     if (!this.enabled) return
     const key = cacheKey(tenantId, pk, sk)
-    this.#invalidatedAt.delete(key)
     this.#invalidatedAt.set(key, ++this.#sequence)
-    // Only reads still in flight need these; the oldest go first once there are many.
-    if (this.#invalidatedAt.size > this.options.maxEntries) {
-      this.#invalidatedAt.delete(this.#invalidatedAt.keys().next().value as string)
-    }
-    this.#delete(key)
-  }
-
-  #delete(key: string): void {
-    if (this.#entries.delete(key)) this.metrics?.cacheEntries.set(this.#entries.size)
+    this.#entries.delete(key)
   }
 }
 

@@ -1,11 +1,14 @@
+import { BoundedCache } from '../cache/bounded-cache.js'
 import { type CheckTiming, type HealthCheck, type HealthReport, runCheck, summarise } from './health.js'
+
+const REPORT = 'report'
 
 /**
  * Runs the checks at most once per `cacheTtlMs`, and once for any number of concurrent callers,
  * so a storm of health requests (load balancers, scrapers, retries) reaches DynamoDB once.
  */
 export class HealthMonitor {
-  private cached: { report: HealthReport; at: number } | undefined
+  readonly #reports: BoundedCache<typeof REPORT, HealthReport>
   private running: Promise<HealthReport> | undefined
 
   constructor(
@@ -15,13 +18,14 @@ export class HealthMonitor {
       /** Called with each fresh report (not with reused ones), e.g. to log what failed. */
       onProbed?: (report: HealthReport) => void
     },
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+    now?: () => number,
+  ) {
+    this.#reports = new BoundedCache({ maxEntries: 1, ttlMs: options.cacheTtlMs, ...(now && { now }) })
+  }
 
   report(): Promise<HealthReport> {
-    if (this.cached && this.now() - this.cached.at < this.options.cacheTtlMs) {
-      return Promise.resolve(this.cached.report)
-    }
+    const cached = this.#reports.get(REPORT)
+    if (cached) return Promise.resolve(cached)
     this.running ??= this.probe().finally(() => {
       this.running = undefined
     })
@@ -32,7 +36,7 @@ export class HealthMonitor {
     const results = await Promise.all(this.checks.map((check) => runCheck(check, this.options)))
     const report = summarise(results)
     this.options.onProbed?.(report)
-    this.cached = { report, at: this.now() }
+    this.#reports.set(REPORT, report)
     return report
   }
 }

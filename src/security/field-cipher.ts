@@ -5,6 +5,7 @@
 // The additional authenticated data binds tenant, model, field and item id: a ciphertext copied
 // into another item, field or tenant fails to decrypt.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { BoundedCache } from '../cache/bounded-cache.js'
 import type { DataKey, DataKeyProvider } from './data-key-provider.js'
 
 const FORMAT = 'enc1'
@@ -41,13 +42,15 @@ interface CurrentKey {
 
 export class FieldCipher {
   #current: Promise<CurrentKey> | undefined
-  readonly #unwrapped = new Map<string, Promise<Buffer>>()
+  readonly #unwrapped: BoundedCache<string, Promise<Buffer>>
 
   constructor(
     private readonly provider: DataKeyProvider,
     private readonly reuse: DataKeyReuse,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.#unwrapped = new BoundedCache({ maxEntries: reuse.maxCachedKeys })
+  }
 
   async encrypt(plaintext: string, context: FieldContext): Promise<string> {
     const current = await this.#dataKey()
@@ -131,21 +134,15 @@ export class FieldCipher {
    */
   #unwrap(keyId: string, encodedWrapped: string): Promise<Buffer> {
     const cacheKey = `${keyId}\u0000${encodedWrapped}`
-    let key = this.#unwrapped.get(cacheKey)
-    if (key) {
-      this.#unwrapped.delete(cacheKey)
-    } else {
-      key = this.provider
-        .unwrapDataKey(keyId, Buffer.from(encodedWrapped, 'base64url'))
-        .catch((error: unknown) => {
-          this.#unwrapped.delete(cacheKey)
-          throw new DecryptionError('the data key could not be unwrapped', { cause: error })
-        })
-    }
+    const cached = this.#unwrapped.get(cacheKey)
+    if (cached) return cached
+    const key = this.provider
+      .unwrapDataKey(keyId, Buffer.from(encodedWrapped, 'base64url'))
+      .catch((error: unknown) => {
+        if (this.#unwrapped.peek(cacheKey) === key) this.#unwrapped.delete(cacheKey)
+        throw new DecryptionError('the data key could not be unwrapped', { cause: error })
+      })
     this.#unwrapped.set(cacheKey, key)
-    if (this.#unwrapped.size > this.reuse.maxCachedKeys) {
-      this.#unwrapped.delete(this.#unwrapped.keys().next().value as string)
-    }
     return key
   }
 }

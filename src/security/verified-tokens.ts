@@ -3,6 +3,7 @@
 // again on every request: that was a tenth of a cached read's CPU time. Entries end at the token's
 // own expiry, and after a minute at most, so that a key withdrawn from the JWKS stops counting
 // soon. Only successes are kept; a token that failed is checked again each time.
+import { BoundedCache } from '../cache/bounded-cache.js'
 import type { RequestContext } from '../services/request-context.js'
 
 /** Who a verified token speaks for (the per-request parts of the context are added later). */
@@ -17,45 +18,36 @@ export interface VerifiedTokensOptions {
   now?: () => number
 }
 
-interface Entry {
-  identity: Readonly<TokenIdentity>
-  expiresAt: number
-}
-
 export class VerifiedTokens {
-  // Insertion order: the first key is the oldest, dropped when the map is full.
-  readonly #entries = new Map<string, Entry>()
+  readonly #identities: BoundedCache<string, Readonly<TokenIdentity>>
   readonly #now: () => number
 
   constructor(private readonly options: VerifiedTokensOptions) {
     this.#now = options.now ?? Date.now
+    this.#identities = new BoundedCache({
+      maxEntries: options.maxEntries,
+      ttlMs: options.maxAgeMs,
+      ...(options.now && { now: options.now }),
+    })
   }
 
   get size(): number {
-    return this.#entries.size
+    return this.#identities.size
   }
 
   /** The identity of `authorization` when it was verified and has not expired since. */
   get(authorization: string): Readonly<TokenIdentity> | undefined {
-    const entry = this.#entries.get(authorization)
-    if (entry === undefined) return undefined
-    if (entry.expiresAt > this.#now()) return entry.identity
-    this.#entries.delete(authorization)
-    return undefined
+    return this.#identities.get(authorization)
   }
 
   /** Keeps a verified token's identity until `expiresAtSeconds` (its `exp` claim), at most maxAgeMs. */
   remember(authorization: string, identity: TokenIdentity, expiresAtSeconds: number): void {
-    if (authorization.length > this.options.maxTokenLength || this.options.maxEntries <= 0) return
-    const expiresAt = Math.min(expiresAtSeconds * 1000, this.#now() + this.options.maxAgeMs)
-    if (!(expiresAt > this.#now())) return
-    this.#entries.delete(authorization)
-    if (this.#entries.size >= this.options.maxEntries) {
-      this.#entries.delete(this.#entries.keys().next().value as string)
-    }
-    this.#entries.set(authorization, {
-      identity: Object.freeze({ ...identity, roles: Object.freeze([...identity.roles]) }),
-      expiresAt,
-    })
+    if (authorization.length > this.options.maxTokenLength) return
+    const untilExpiry = expiresAtSeconds * 1000 - this.#now()
+    this.#identities.set(
+      authorization,
+      Object.freeze({ ...identity, roles: Object.freeze([...identity.roles]) }),
+      Math.min(untilExpiry, this.options.maxAgeMs),
+    )
   }
 }

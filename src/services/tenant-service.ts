@@ -8,7 +8,7 @@ import type { Clock } from './clock.js'
 import { type ExpectedVersions, versionMatches } from './expected-versions.js'
 import { actingUserId, isPlatformAdmin, type RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
-import type { TenantDirectory } from './tenant-directory.js'
+import type { TenantStandingCache } from './tenant-standing-cache.js'
 import { WriteStamp } from './write-stamp.js'
 
 export interface CreateTenantInput {
@@ -29,7 +29,7 @@ export class TenantService {
   constructor(
     private readonly gateway: TableGateway,
     private readonly changes: ChangeWriter,
-    private readonly directory: TenantDirectory,
+    private readonly standings: TenantStandingCache,
     private readonly clock: Clock,
   ) {}
 
@@ -91,8 +91,8 @@ export class TenantService {
     const result = await attempt(
       this.changes.apply({ kind: 'replace', model: tenant, expectedVersion, now }, { create: [audit] }),
     )
-    // This instance sees a suspension at once; others within the directory's cache time.
-    this.directory.forget(id)
+    // This instance sees a suspension at once; others within the standing cache's TTL.
+    this.standings.forget(id)
     return result.ok ? ok(tenant) : result
   }
 

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError } from '../../../errors/app-error.js'
 import type { Tier } from '../../../models/index.js'
-import type { TenantDirectory, TenantStanding } from '../../../services/tenant-directory.js'
+import type { TenantStanding, TenantStandingCache } from '../../../services/tenant-standing-cache.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,13 +13,13 @@ declare module 'fastify' {
   }
 }
 
-async function tenantStanding(app: FastifyInstance, { directory }: { directory: TenantDirectory }) {
+async function tenantStanding(app: FastifyInstance, { standings }: { standings: TenantStandingCache }) {
   // Callback-style: a cached standing answers at once, without a promise to settle.
   app.addHook('onRequest', (request, _reply, done) => {
     if (!request.auth) return done()
-    const known = directory.knownStandingOf(request.auth.tenantId)
+    const known = standings.knownStandingOf(request.auth.tenantId)
     if (known) return done(admit(request, known))
-    directory.standingOf(request.auth.tenantId).then(
+    standings.standingOf(request.auth.tenantId).then(
       (standing) => done(admit(request, standing)),
       // A rejection without an error must not let the request through unchecked.
       (error: Error | undefined) => done(error ?? new Error('tenant standing unavailable')),

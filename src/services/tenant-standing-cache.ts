@@ -1,5 +1,6 @@
 // The status and tier of each tenant, read on every request (suspension, rate limits), so held
 // in memory for a short time. A tenant without a record is active on the default tier.
+import { BoundedCache } from '../cache/bounded-cache.js'
 import type { TableGateway } from '../db/table-gateway.js'
 import { keyOf, Tenant, type TenantStatus, type Tier } from '../models/index.js'
 
@@ -12,26 +13,28 @@ const DEFAULT_STANDING: TenantStanding = Object.freeze({ status: 'active', tier:
 const MAX_ENTRIES = 10_000
 
 interface Entry {
+  /** Shared by every request that asks while the read is under way. */
   standing: Promise<TenantStanding>
   /** Set once the read has answered, so that a cached standing can be had without waiting. */
   known?: TenantStanding
-  expiresAt: number
 }
 
-export class TenantDirectory {
-  readonly #entries = new Map<string, Entry>()
+export class TenantStandingCache {
+  readonly #entries: BoundedCache<string, Entry>
 
   constructor(
     private readonly gateway: TableGateway,
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    ttlMs: number,
+    now?: () => number,
+  ) {
+    this.#entries = new BoundedCache({ maxEntries: MAX_ENTRIES, ttlMs, ...(now && { now }) })
+  }
 
   standingOf(tenantId: string): Promise<TenantStanding> {
     const cached = this.#entries.get(tenantId)
-    if (cached && cached.expiresAt > this.now()) return cached.standing
+    if (cached) return cached.standing
     const standing = this.#read(tenantId)
-    const entry: Entry = { standing, expiresAt: this.now() + this.ttlMs }
+    const entry: Entry = { standing }
     this.#entries.set(tenantId, entry)
     standing.then(
       (known) => {
@@ -39,17 +42,15 @@ export class TenantDirectory {
       },
       // A failed read is not remembered: the next request tries again.
       () => {
-        if (this.#entries.get(tenantId) === entry) this.#entries.delete(tenantId)
+        if (this.#entries.peek(tenantId) === entry) this.#entries.delete(tenantId)
       },
     )
-    if (this.#entries.size > MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string)
     return standing
   }
 
   /** The standing when it is cached and current (no read needed); undefined otherwise. */
   knownStandingOf(tenantId: string): TenantStanding | undefined {
-    const cached = this.#entries.get(tenantId)
-    return cached && cached.expiresAt > this.now() ? cached.known : undefined
+    return this.#entries.get(tenantId)?.known
   }
 
   forget(tenantId: string): void {
