@@ -10,6 +10,7 @@ import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { getItemParams } from '../../src/db/params.js'
+import { getItemInput } from '../../src/db/wire.js'
 import { Group, keyOf } from '../../src/models/index.js'
 import { alternatingRounds, completedBy, medianOf, printRounds } from './alternating-rounds.js'
 import type { BenchTable } from './bench-server.js'
@@ -50,7 +51,7 @@ export async function dbPath(table: BenchTable, logDir: string): Promise<TargetR
     ok(id)
     await assertReadable(app.baseUrl, headers, id)
     const get = new GetItemCommand(
-      getItemParams(table.tableName, keyOf(Group, 'primary', { tenantId, id }), false),
+      getItemInput(getItemParams(table.tableName, keyOf(Group, 'primary', { tenantId, id }), false)),
     )
     const cachingClient = createDynamoDbClient(table.clientSettings, { cacheMiddleware: true })
     clients.push(cachingClient)

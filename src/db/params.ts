@@ -1,13 +1,18 @@
 // Pure parameter builders: what each call sends, built without I/O so they are unit-tested and
-// benchmarked on their own. The gateway only adds send(), caching and error mapping. Reads are
-// built in DynamoDB's wire format at once; writes in plain values, which wire.ts translates.
-import type { GetItemCommandInput, QueryCommandInput } from '@aws-sdk/client-dynamodb'
-import type { DeleteCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb'
+// benchmarked on their own. The gateway only adds send(), caching and error mapping. Every builder
+// speaks plain values (the document client's input shapes); wire.ts translates them at the
+// gateway's edge.
+import type {
+  DeleteCommandInput,
+  GetCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb'
 import { type IndexName, type Item, keyAttributes, type ModelLayout } from '../models/index.js'
 import { TTL_ATTRIBUTE } from '../models/table-definition.js'
 import { ExpressionAttributes } from './expression.js'
 import { and, compileFilter, type Filter, notExists } from './filter.js'
-import { toWire, wireKey } from './wire.js'
 
 export interface PrimaryKey {
   pk: string
@@ -27,8 +32,8 @@ export interface QuerySpec {
   fields?: readonly string[]
 }
 
-export function getItemParams(tableName: string, key: PrimaryKey, consistent: boolean): GetItemCommandInput {
-  return { TableName: tableName, Key: wireKey(key), ConsistentRead: consistent }
+export function getItemParams(tableName: string, key: PrimaryKey, consistent: boolean): GetCommandInput {
+  return { TableName: tableName, Key: key, ConsistentRead: consistent }
 }
 
 /** A put that fails if the key is taken. */
@@ -114,8 +119,7 @@ export function queryParams(tableName: string, spec: QuerySpec): QueryCommandInp
     ...(projection ? { ProjectionExpression: projection } : {}),
     ScanIndexForward: spec.ascending ?? true,
     ExpressionAttributeNames,
-    // The key condition always has a value.
-    ExpressionAttributeValues: toWire(ExpressionAttributeValues ?? {}),
+    ExpressionAttributeValues,
   }
 }
 

@@ -37,7 +37,7 @@ import {
 import { isConditionalCheckFailed, mapSdkError } from './sdk-errors.js'
 import { assertTenantAction, assertTenantItem, assertTenantKey } from './tenant-scope.js'
 import { type TransactionAction, transactWrite } from './transactions.js'
-import { deleteItemInput, fromWire, putItemInput, toWire, type WireItem } from './wire.js'
+import { deleteItemInput, fromWire, getItemInput, putItemInput, queryInput, type WireItem } from './wire.js'
 
 export type { PrimaryKey, QuerySpec, SortKeyCondition } from './params.js'
 
@@ -174,13 +174,14 @@ export class TableGateway {
     let startKey = request.cursor ? this.options.cursors.decode(request.cursor, binding) : undefined
     if (startKey && startKey[keyAttributes(request.index).pk] !== request.partitionKey) throw invalidCursor()
 
-    const input = queryParams(this.tableName, request)
+    const params = queryParams(this.tableName, request)
     const items: M[] = []
     for (let round = 0; round < MAX_QUERY_ROUNDS && items.length < request.limit; round++) {
       const limit = request.limit - items.length
-      const exclusiveStartKey = startKey && toWire(startKey)
       const output = await send(() =>
-        this.client.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: exclusiveStartKey })),
+        this.client.send(
+          new QueryCommand(queryInput({ ...params, Limit: limit, ExclusiveStartKey: startKey })),
+        ),
       )
       for (const item of output.Items ?? []) items.push(fromItem(modelClass, fromWire(item)))
       startKey = output.LastEvaluatedKey && (fromWire(output.LastEvaluatedKey) as LastEvaluatedKey)
@@ -306,7 +307,7 @@ export class TableGateway {
 
   async #read(key: PrimaryKey, consistent: boolean): Promise<Item | undefined> {
     const output = await send(() =>
-      this.client.send(new GetItemCommand(getItemParams(this.tableName, key, consistent))),
+      this.client.send(new GetItemCommand(getItemInput(getItemParams(this.tableName, key, consistent)))),
     )
     return output.Item && fromWire(output.Item)
   }

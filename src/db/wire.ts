@@ -6,10 +6,18 @@
 import type {
   AttributeValue,
   DeleteItemCommandInput,
+  GetItemCommandInput,
   PutItemCommandInput,
   TransactWriteItem,
+  QueryCommandInput as WireQueryCommandInput,
 } from '@aws-sdk/client-dynamodb'
-import type { DeleteCommandInput, PutCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
+import type {
+  DeleteCommandInput,
+  GetCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb'
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb'
 import type { Item } from '../models/index.js'
 import { MARSHALL_OPTIONS, UNMARSHALL_OPTIONS } from './dynamodb-client.js'
@@ -54,8 +62,22 @@ function keyedInput<
   return { ...input, Key: toWire(input.Key ?? {}), ...wireValues(input.ExpressionAttributeValues) }
 }
 
+export function getItemInput(input: GetCommandInput): GetItemCommandInput {
+  return keyedInput(input) as GetItemCommandInput
+}
+
 export function deleteItemInput(input: DeleteCommandInput): DeleteItemCommandInput {
   return keyedInput(input) as DeleteItemCommandInput
+}
+
+/** A query's expression values, and the page to start from, in wire format. */
+export function queryInput(input: QueryCommandInput): WireQueryCommandInput {
+  const { ExclusiveStartKey, ...rest } = input
+  return {
+    ...rest,
+    ...wireValues(input.ExpressionAttributeValues),
+    ...(ExclusiveStartKey === undefined ? {} : { ExclusiveStartKey: toWire(ExclusiveStartKey) }),
+  } as WireQueryCommandInput
 }
 
 export function transactItem(action: TransactionAction): TransactWriteItem {

@@ -1,6 +1,14 @@
 // Plain values to DynamoDB's wire format and back, as the data client needs them. No network.
 import t from 'tap'
-import { deleteItemInput, fromWire, putItemInput, toWire, transactItem } from '../../src/db/wire.js'
+import {
+  deleteItemInput,
+  fromWire,
+  getItemInput,
+  putItemInput,
+  queryInput,
+  toWire,
+  transactItem,
+} from '../../src/db/wire.js'
 
 const key = { pk: 'tenant#t1#group#g1', sk: 'group#g1' }
 
@@ -61,4 +69,25 @@ t.test('every kind of transaction action is translated', async (t) => {
     )
   }
   t.throws(() => transactItem({}), /Put, Update, Delete or ConditionCheck/)
+})
+
+t.test('get and query inputs: key, expression values and start key in wire format', async (t) => {
+  t.strictSame(getItemInput({ TableName: 'table', Key: key, ConsistentRead: true }), {
+    TableName: 'table',
+    Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+    ConsistentRead: true,
+  })
+  const query = {
+    TableName: 'table',
+    KeyConditionExpression: '#n0 = :v0',
+    ExpressionAttributeNames: { '#n0': 'pk' },
+    ExpressionAttributeValues: { ':v0': key.pk, ':v1': 2 },
+    Limit: 10,
+  }
+  t.strictSame(queryInput({ ...query, ExclusiveStartKey: key }), {
+    ...query,
+    ExpressionAttributeValues: { ':v0': { S: key.pk }, ':v1': { N: '2' } },
+    ExclusiveStartKey: { pk: { S: key.pk }, sk: { S: key.sk } },
+  })
+  t.notOk('ExclusiveStartKey' in queryInput({ ...query, ExclusiveStartKey: undefined }), 'first page: none')
 })
