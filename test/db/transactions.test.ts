@@ -217,7 +217,7 @@ t.test("an action on another tenant's key is refused before anything is sent", a
 })
 
 t.test('an action whose index keys belong to another tenant is refused', async (t) => {
-  // DESIGN.md: every partition key of tenant-owned data, base table AND every GSI, starts with
+  // docs/design.md: every partition key of tenant-owned data, base table AND every GSI, starts with
   // `tenant#<tenantId>#`. A put whose pk is acme's but whose gsi3_pk is globex's would show up in
   // globex's lists.
   const h = await harness(t)

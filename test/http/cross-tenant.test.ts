@@ -2,7 +2,7 @@
 // each role, tries to read, list, change and delete what tenant acme owns. It gets what a missing
 // resource gets (404), or 403 where its role alone forbids the route; lists hold none of acme's
 // data; afterwards acme's data is unchanged and the raw table shows every key inside its tenant.
-// Inside acme, a member and a tenant admin see users and the audit log as API.md says, and subjects
+// Inside acme, a member and a tenant admin see users and the audit log as docs/api.md says, and subjects
 // that differ from acme's users only by case or Unicode form are other users.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'

@@ -226,7 +226,7 @@ t.test('Idempotency-Key on POST routes', async (t) => {
   })
 
   await t.test('the stored answer of POST /users holds no plaintext email or phone', async (t) => {
-    // API.md: email and phone are encrypted at rest; a response kept for replays is at rest too.
+    // docs/api.md: email and phone are encrypted at rest; a response kept for replays is at rest too.
     const items = await scanAll(app)
     const records = items.filter((item) => item.model_name === 'idempotency_record')
     t.ok(records.length > 0, 'idempotency records are stored')

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { buildKey, tenantKey } from '../../src/models/index.js'
 
-t.test('buildKey reproduces the boto3-assist vectors of DESIGN.md', async (t) => {
+t.test('buildKey reproduces the boto3-assist vectors of docs/design.md', async (t) => {
   const vectors: [Parameters<typeof buildKey>, string][] = [
     [
       [
