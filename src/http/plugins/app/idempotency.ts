@@ -10,6 +10,7 @@ import fp from 'fastify-plugin'
 import { AppError, validationError } from '../../../errors/app-error.js'
 import type { IdempotencyRecord } from '../../../models/index.js'
 import type { IdempotencyStore } from '../../../services/idempotency-store.js'
+import { updateCanonical } from '../../canonical-json.js'
 import { hooksOf } from '../../route-helpers.js'
 
 declare module 'fastify' {
@@ -29,6 +30,10 @@ declare module 'fastify' {
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
 // Replayed with the body; the rest are the server's to set again.
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag']
+// Each keyed request's body as sent, until its key is claimed: validation replaces request.body
+// with what the schema made of it, which is no fingerprint (an item that fails is kept with its
+// own key order and the details of why).
+const sentBodies = new WeakMap<FastifyRequest, unknown>()
 
 async function idempotency(app: FastifyInstance, { store }: { store: IdempotencyStore }) {
   // Only the routes that opt in get the hooks; every other request pays nothing for them. They come
@@ -36,19 +41,31 @@ async function idempotency(app: FastifyInstance, { store }: { store: Idempotency
   // replay counts against the tenant's rate like any other request.
   app.addHook('onRoute', (route) => {
     if (!route.config?.idempotent) return
+    route.preValidation = [keepSentBody, ...hooksOf(route.preValidation)]
     route.preHandler = [...hooksOf(route.preHandler), claimKey]
     route.onSend = [...hooksOf(route.onSend), keepResponse]
   })
 
+  async function keepSentBody(request: FastifyRequest) {
+    if (request.headers['idempotency-key'] !== undefined) sentBodies.set(request, request.body)
+  }
+
   async function claimKey(request: FastifyRequest, reply: FastifyReply) {
     const key = request.headers['idempotency-key']
     if (key === undefined) return
+    const body = sentBodies.get(request)
+    sentBodies.delete(request)
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw validationError([
         { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
       ])
     }
-    const claim = await store.claim(request.auth.tenantId, request.auth.userId, key, requestHash(request))
+    const claim = await store.claim(
+      request.auth.tenantId,
+      request.auth.userId,
+      key,
+      requestHash(request, body),
+    )
     switch (claim.state) {
       case 'claimed':
         request.idempotencyRecord = claim.record
@@ -110,11 +127,13 @@ async function idempotency(app: FastifyInstance, { store }: { store: Idempotency
   }
 }
 
-/** The method, the URL and the body as parsed: a retry must send the same request. */
-function requestHash(request: FastifyRequest): string {
-  return createHash('sha256')
-    .update(`${request.method} ${request.url}\u0000${JSON.stringify(request.body ?? null)}`)
-    .digest('base64url')
+/**
+ * The method, the URL and the JSON body as sent: a retry must send the same request, though its
+ * keys may come in another order.
+ */
+function requestHash(request: FastifyRequest, body: unknown): string {
+  const hash = createHash('sha256').update(`${request.method} ${request.url}\u0000`)
+  return updateCanonical(hash, body ?? null).digest('base64url')
 }
 
 function replayedHeaders(reply: FastifyReply): Record<string, string> {
