@@ -31,9 +31,8 @@ import swagger from './http/plugins/external/swagger.js'
 import loadShedding from './http/plugins/external/under-pressure.js'
 import { auditRoutes } from './http/routes/audit/index.js'
 import { docsRoutes } from './http/routes/docs/index.js'
-import { groupRoutes } from './http/routes/groups/index.js'
-import { GROUP_VERSIONS } from './http/routes/groups/versions.js'
 import { healthRoutes } from './http/routes/health/index.js'
+import { resourceRoutes } from './http/routes/resource-routes.js'
 import { tenantRoutes } from './http/routes/tenants/index.js'
 import { userRoutes } from './http/routes/users/index.js'
 import { mergeChanges } from './http/versioning/schema-change.js'
@@ -44,8 +43,8 @@ import { eventLoopCheck } from './observability/event-loop-health.js'
 import { HealthMonitor } from './observability/health-monitor.js'
 import { createLogger } from './observability/logger.js'
 import type { Metrics } from './observability/metrics.js'
+import { RESOURCES, resourceService } from './resources/index.js'
 import type { AuditService } from './services/audit-service.js'
-import type { GroupService } from './services/group-service.js'
 import type { IdempotencyStore } from './services/idempotency-store.js'
 import type { TenantService } from './services/tenant-service.js'
 import type { TenantStandingCache } from './services/tenant-standing-cache.js'
@@ -61,7 +60,7 @@ export interface BuildAppOptions {
 }
 
 /** How each resource looks in each API version (see src/http/versioning). */
-const API_CHANGES = mergeChanges(GROUP_VERSIONS)
+const API_CHANGES = mergeChanges(...RESOURCES.map((resource) => resource.versions))
 
 export async function buildApp(
   container: DependencyContainer,
@@ -146,7 +145,6 @@ export async function buildApp(
   )
   await app.register(healthRoutes, { monitor: health, details: config.health.details })
   await app.register(docsRoutes)
-  const groups = container.resolve<GroupService>(TOKENS.GroupService)
   const tenants = container.resolve<TenantService>(TOKENS.TenantService)
   const users = container.resolve<UserService>(TOKENS.UserService)
   const audit = container.resolve<AuditService>(TOKENS.AuditService)
@@ -154,7 +152,8 @@ export async function buildApp(
     changes: API_CHANGES,
     unversioned,
     routes: async (api) => {
-      await api.register(groupRoutes, { groups })
+      for (const resource of RESOURCES)
+        await api.register(resourceRoutes(resource), { service: resourceService(container, resource) })
       await api.register(tenantRoutes, { tenants })
       await api.register(userRoutes, { users })
       await api.register(auditRoutes, { audit })

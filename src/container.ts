@@ -14,14 +14,15 @@ import { createDataClient, createDynamoDbClient } from './db/dynamodb-client.js'
 import { ItemCache } from './db/item-cache.js'
 import { TableGateway } from './db/table-gateway.js'
 import { Metrics } from './observability/metrics.js'
+import { RESOURCES, serviceToken } from './resources/index.js'
 import { BlindIndex } from './security/blind-index.js'
 import { FieldCipher } from './security/field-cipher.js'
 import { KmsKeyProvider } from './security/kms-key-provider.js'
 import { LocalKeyProvider, parseMasterKeys } from './security/local-key-provider.js'
 import { AuditService } from './services/audit-service.js'
 import { type Clock, systemClock } from './services/clock.js'
-import { GroupService } from './services/group-service.js'
 import { IdempotencyStore } from './services/idempotency-store.js'
+import { ResourceService } from './services/resource-service.js'
 import { TenantService } from './services/tenant-service.js'
 import { TenantStandingCache } from './services/tenant-standing-cache.js'
 import { UserService } from './services/user-service.js'
@@ -38,7 +39,6 @@ export const TOKENS = {
   ItemCache: Symbol('ItemCache'),
   TableGateway: Symbol('TableGateway'),
   ChangeWriter: Symbol('ChangeWriter'),
-  GroupService: Symbol('GroupService'),
   FieldCipher: Symbol('FieldCipher'),
   BlindIndex: Symbol('BlindIndex'),
   TenantStandingCache: Symbol('TenantStandingCache'),
@@ -50,7 +50,7 @@ export const TOKENS = {
 
 export function buildContainer(config: Readonly<Config>): DependencyContainer {
   const container = rootContainer.createChildContainer()
-  const singleton = <T>(token: symbol, create: (c: DependencyContainer) => T) =>
+  const singleton = <T>(token: symbol | string, create: (c: DependencyContainer) => T) =>
     container.register<T>(token, { useFactory: instanceCachingFactory(create) })
 
   container.register(TOKENS.Config, { useValue: config })
@@ -94,15 +94,18 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
         concurrency: config.dynamodb.batchConcurrency,
       }),
   )
-  singleton(
-    TOKENS.GroupService,
-    (c) =>
-      new GroupService(
-        c.resolve<TableGateway>(TOKENS.TableGateway),
-        c.resolve<ChangeWriter>(TOKENS.ChangeWriter),
-        c.resolve<Clock>(TOKENS.Clock),
-      ),
-  )
+  for (const resource of RESOURCES) {
+    singleton(
+      serviceToken(resource),
+      (c) =>
+        new ResourceService(
+          resource,
+          c.resolve<TableGateway>(TOKENS.TableGateway),
+          c.resolve<ChangeWriter>(TOKENS.ChangeWriter),
+          c.resolve<Clock>(TOKENS.Clock),
+        ),
+    )
+  }
   registerTenancy(container, config)
   return container
 }

@@ -2,8 +2,10 @@
 import { z } from 'zod'
 import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
 import { VISIBILITIES } from '../../../models/index.js'
-import { MAX_BATCH_CREATE } from '../../../services/group-service.js'
 import { checkedItem } from '../../schemas/batch-items.js'
+
+/** The most items one batch create takes. */
+export const MAX_GROUP_BATCH = 1000
 
 export const GROUP_TYPE_PATTERN = /^[a-z0-9_-]{1,50}$/
 const GROUP_TYPE_MESSAGE = 'groupType must match ^[a-z0-9_-]{1,50}$'
@@ -36,7 +38,7 @@ export const batchCreateGroupsBody = z
     items: z
       .array(checkedItem(createGroupBody, 'a group body, as for POST /groups'))
       .min(1)
-      .max(MAX_BATCH_CREATE),
+      .max(MAX_GROUP_BATCH),
   })
   .meta({
     id: 'CreateGroupBatch',

@@ -3,7 +3,6 @@
 // The v1 schemas are derived from the v2 ones, so everything else stays the same in both.
 import { z } from 'zod'
 import type { PrivacySettings } from '../../../models/index.js'
-import { MAX_BATCH_CREATE } from '../../../services/group-service.js'
 import { type CheckedItem, checkedItem } from '../../schemas/batch-items.js'
 import {
   type FieldRenames,
@@ -20,6 +19,7 @@ import {
   createGroupBody,
   GROUP_RESPONSE_FIELDS,
   listGroupsQuery,
+  MAX_GROUP_BATCH,
   updateGroupBody,
 } from './schemas.js'
 
@@ -100,7 +100,7 @@ export const batchCreateGroupsBodyV1 = z
     items: z
       .array(checkedItem(createGroupBodyV1, 'a v1 group body, as for POST /v1/groups'))
       .min(1)
-      .max(MAX_BATCH_CREATE),
+      .max(MAX_GROUP_BATCH),
   })
   .meta({
     id: 'CreateGroupBatchV1',
