@@ -23,9 +23,14 @@ import type { TableGateway } from '../../src/db/table-gateway.js'
 import { AppError } from '../../src/errors/app-error.js'
 import { Group, keyOf } from '../../src/models/index.js'
 import type { Metrics } from '../../src/observability/metrics.js'
-import type { CreateGroupInput, GroupService } from '../../src/services/group-service.js'
+import { groups as groupResource } from '../../src/resources/groups.js'
+import { resourceService } from '../../src/resources/index.js'
 import type { RequestContext } from '../../src/services/request-context.js'
+import type { ResourceService } from '../../src/services/resource-service.js'
 import { addCallMiddleware, buildTestApp, type TestAppOptions } from '../helpers/app.js'
+
+type GroupService = ResourceService<Group, CreateGroupInput, unknown>
+type CreateGroupInput = Parameters<(typeof groupResource)['create']>[1]
 
 interface SentCommand {
   name: string
@@ -53,7 +58,7 @@ async function setUp(t: Test, options: TestAppOptions = {}) {
     sent,
     count: (name: string) => sent.filter((command) => command.name === name).length,
     gateway: testApp.container.resolve<TableGateway>(TOKENS.TableGateway),
-    groups: testApp.container.resolve<GroupService>(TOKENS.GroupService),
+    groups: resourceService(testApp.container, groupResource),
     metrics: testApp.container.resolve<Metrics>(TOKENS.Metrics),
   }
 }

@@ -1,9 +1,10 @@
 // The contract checker must catch what the document does not describe, or every integration test
 // would pass it vacuously.
 import t from 'tap'
-import { TOKENS } from '../../src/container.js'
 import { Group } from '../../src/models/index.js'
-import { GroupService } from '../../src/services/group-service.js'
+import { groups } from '../../src/resources/groups.js'
+import { serviceToken } from '../../src/resources/index.js'
+import { ResourceService } from '../../src/services/resource-service.js'
 import { ok } from '../../src/services/service-result.js'
 import { buildTestApp } from './app.js'
 import { committedContract, type Exchange } from './contract.js'
@@ -103,8 +104,8 @@ t.test('a test app reports each response its document does not describe', async 
   const { as } = await buildTestApp(t, {
     onContractViolation: (problem) => problems.push(problem),
     register: (container) =>
-      container.register(TOKENS.GroupService, {
-        useValue: Object.assign(Object.create(GroupService.prototype), { get: async () => ok(broken) }),
+      container.register(serviceToken(groups), {
+        useValue: Object.assign(Object.create(ResourceService.prototype), { get: async () => ok(broken) }),
       }),
   })
   const alice = as('acme', 'alice')

@@ -1,7 +1,9 @@
 import t from 'tap'
-import { presentGroup } from '../../../../src/http/routes/groups/presenter.js'
 import { GROUP_RESPONSE_FIELDS } from '../../../../src/http/routes/groups/schemas.js'
 import { Group } from '../../../../src/models/index.js'
+import { groups } from '../../../../src/resources/groups.js'
+
+const presentGroup = (group: Group, fields?: readonly string[]) => groups.present(group, fields)
 
 function sampleGroup(): Group {
   const group = new Group()

@@ -1,6 +1,5 @@
 import t from 'tap'
 import type { z } from 'zod'
-import { presentGroup } from '../../../../src/http/routes/groups/presenter.js'
 import { group, listedGroup } from '../../../../src/http/routes/groups/responses.js'
 import {
   createGroupBody,
@@ -10,6 +9,9 @@ import {
 import { GROUP_CHANGES_V1, groupV1 } from '../../../../src/http/routes/groups/v1.js'
 import type { SchemaChange } from '../../../../src/http/versioning/schema-change.js'
 import { Group } from '../../../../src/models/index.js'
+import { groups } from '../../../../src/resources/groups.js'
+
+const presentGroup = (group: Group, fields?: readonly string[]) => groups.present(group, fields)
 
 function changeOf(current: z.ZodType): SchemaChange {
   const change = GROUP_CHANGES_V1.find((candidate) => candidate.current === current)
