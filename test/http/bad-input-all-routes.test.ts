@@ -5,7 +5,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t from 'tap'
-import { BATCH_BODY_LIMIT_BYTES } from '../../src/http/routes/groups/index.js'
+import { BATCH_BODY_LIMIT_BYTES } from '../../src/resources/groups.js'
 import { buildTestApp } from '../helpers/app.js'
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]

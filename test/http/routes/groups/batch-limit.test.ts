@@ -2,8 +2,8 @@
 // CJK (3 bytes each in UTF-8), emoji (4 bytes for two code units), and control characters, which
 // JSON.stringify writes as \u00XX (6 bytes each), in both API versions.
 import t from 'tap'
-import { BATCH_BODY_LIMIT_BYTES } from '../../../../src/http/routes/groups/index.js'
-import { MAX_BATCH_CREATE } from '../../../../src/services/group-service.js'
+import { MAX_GROUP_BATCH as MAX_BATCH_CREATE } from '../../../../src/http/routes/groups/schemas.js'
+import { BATCH_BODY_LIMIT_BYTES } from '../../../../src/resources/groups.js'
 import { buildTestApp } from '../../../helpers/app.js'
 
 /** Every string at its maximum length (in UTF-16 code units) made of `char`. */
