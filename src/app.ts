@@ -43,7 +43,7 @@ import { eventLoopCheck } from './observability/event-loop-health.js'
 import { HealthMonitor } from './observability/health-monitor.js'
 import { createLogger } from './observability/logger.js'
 import type { Metrics } from './observability/metrics.js'
-import { RESOURCES, resourceService } from './resources/index.js'
+import { AUDITED_ENTITY_TYPES, RESOURCES, resourceService } from './resources/index.js'
 import type { AuditService } from './services/audit-service.js'
 import type { IdempotencyStore } from './services/idempotency-store.js'
 import type { TenantService } from './services/tenant-service.js'
@@ -156,7 +156,7 @@ export async function buildApp(
         await api.register(resourceRoutes(resource), { service: resourceService(container, resource) })
       await api.register(tenantRoutes, { tenants })
       await api.register(userRoutes, { users })
-      await api.register(auditRoutes, { audit })
+      await api.register(auditRoutes, { audit, entityTypes: AUDITED_ENTITY_TYPES })
     },
   })
 

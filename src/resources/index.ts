@@ -1,11 +1,18 @@
 // Every resource the API serves: the one place a resource is registered.
 import type { DependencyContainer } from 'tsyringe'
-import type { TenantModel } from '../models/index.js'
+import { layoutOf, Tenant, type TenantModel, User } from '../models/index.js'
 import type { ResourceService } from '../services/resource-service.js'
 import type { AnyResource, ResourceDeclaration } from './define-resource.js'
 import { groups } from './groups.js'
 
 export const RESOURCES: readonly AnyResource[] = [groups]
+
+/** What the audit log records changes to: each resource, then users and tenants. */
+export const AUDITED_ENTITY_TYPES: readonly [string, ...string[]] = [
+  ...RESOURCES.map((resource) => layoutOf(resource.model).modelName),
+  layoutOf(User).modelName,
+  layoutOf(Tenant).modelName,
+] as unknown as [string, ...string[]]
 
 /** The container token of a resource's service. */
 export const serviceToken = (resource: AnyResource) => `ResourceService:${resource.noun}`

@@ -10,26 +10,32 @@ import { pageResponse } from '../../schemas/responses.js'
 
 const isoInstant = z.iso.datetime({ offset: true }).transform((value) => Date.parse(value))
 
-export const auditQuery = z
-  .strictObject({
-    entityType: z.enum(['group', 'user', 'tenant']).optional(),
-    entityId: z
-      .string()
-      .regex(/^[^#\s]{1,128}$/)
-      .optional(),
-    from: isoInstant.optional(),
-    to: isoInstant.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
-  })
-  .superRefine((query, context) => {
-    if ((query.entityType === undefined) !== (query.entityId === undefined)) {
-      context.addIssue({ code: 'custom', path: ['entityId'], message: 'entityType and entityId go together' })
-    }
-    if (query.entityType && (query.from || query.to)) {
-      context.addIssue({ code: 'custom', path: ['from'], message: 'filter by entity or by time, not both' })
-    }
-  })
+/** The audit log's query, for the entity types the API has (each resource's model name). */
+const auditQueryFor = (entityTypes: readonly [string, ...string[]]) =>
+  z
+    .strictObject({
+      entityType: z.enum(entityTypes).optional(),
+      entityId: z
+        .string()
+        .regex(/^[^#\s]{1,128}$/)
+        .optional(),
+      from: isoInstant.optional(),
+      to: isoInstant.optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(25),
+      cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
+    })
+    .superRefine((query, context) => {
+      if ((query.entityType === undefined) !== (query.entityId === undefined)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['entityId'],
+          message: 'entityType and entityId go together',
+        })
+      }
+      if (query.entityType && (query.from || query.to)) {
+        context.addIssue({ code: 'custom', path: ['from'], message: 'filter by entity or by time, not both' })
+      }
+    })
 
 const values = z.record(z.string(), z.unknown()).nullable()
 
@@ -82,7 +88,11 @@ const listDocs = {
   response: { 200: pageResponse(auditEntry, 'one page of audit entries') },
 }
 
-export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditService }> = async (app, { audit }) => {
+export const auditRoutes: FastifyPluginAsyncZod<{
+  audit: AuditService
+  entityTypes: readonly [string, ...string[]]
+}> = async (app, { audit, entityTypes }) => {
+  const auditQuery = auditQueryFor(entityTypes)
   app.get('/audit', { schema: { querystring: auditQuery, ...listDocs } }, async (request) => {
     const { entityType, entityId, from, to, limit, cursor } = request.query
     const pageRequest = { limit, cursor }
