@@ -81,7 +81,6 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
         onUnprocessed: (operation, count) =>
           metrics.dynamodbUnprocessed.inc({ operation, table: tableName }, count),
       },
-      softDeleteRetentionSeconds: config.dynamodb.softDeleteRetentionDays * 86_400,
     })
   })
   singleton(

@@ -39,8 +39,6 @@ import { assertTenantAction, assertTenantItem, assertTenantKey } from './tenant-
 import { type TransactionAction, transactWrite } from './transactions.js'
 import { deleteItemInput, fromWire, getItemInput, putItemInput, queryInput, type WireItem } from './wire.js'
 
-export type { PrimaryKey, QuerySpec, SortKeyCondition } from './params.js'
-
 export interface QueryRequest extends QuerySpec {
   limit: number
   cursor?: string | undefined
@@ -58,8 +56,6 @@ export interface GatewayOptions {
   cursors: CursorCodec
   cache: ItemCache
   batch: BatchOptions
-  /** How long soft-deleted items stay before DynamoDB's TTL purges them. */
-  softDeleteRetentionSeconds: number
 }
 
 /** A filtered query may come back short; it is re-issued at most this often to fill a page. */

@@ -1,12 +1,8 @@
 export { AUDIT_ACTIONS, type AuditAction, AuditEntry } from './audit-entry.js'
 export { Group, type PrivacySettings, unixSeconds, VISIBILITIES, type Visibility } from './group.js'
-export {
-  IdempotencyRecord,
-  IdempotencyResponsePart,
-  type IdempotencyStatus,
-} from './idempotency-record.js'
+export { IdempotencyRecord, IdempotencyResponsePart } from './idempotency-record.js'
 export { type IndexDefinition, type IndexDefinitions, type IndexName, keyAttributes } from './indexes.js'
-export { buildKey, type KeyPair, TENANT_ID_PATTERN, tenantKey, tenantKeyPrefix } from './key.js'
+export { buildKey, TENANT_ID_PATTERN, tenantKey, tenantKeyPrefix } from './key.js'
 export {
   fromItem,
   type Item,

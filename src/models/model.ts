@@ -1,6 +1,5 @@
 import { newUlid } from './ids.js'
 import type { IndexDefinitions } from './indexes.js'
-import { fromItem, type Item } from './mapper.js'
 
 /** Fields every stored item carries (DESIGN.md), in camelCase. */
 export abstract class Model {
@@ -11,12 +10,6 @@ export abstract class Model {
   deletedUtc: string | null = null
   /** Optimistic-lock counter: 1 after create, +1 on every write. */
   version = 0
-
-  /** The model stored in an item: `Group.map(item)`. */
-  static map<M extends Model>(this: ModelClass<M>, item: Item): M {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass called, as in Group.map(item)
-    return fromItem(this, item)
-  }
 }
 
 /** A model owned by a tenant: every partition key it has starts with `tenant#<tenantId>#`. */

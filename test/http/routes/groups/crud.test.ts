@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import t from 'tap'
-import { Group } from '../../../../src/models/index.js'
+import { fromItem, Group } from '../../../../src/models/index.js'
 import { buildTestApp } from '../../../helpers/app.js'
 
 t.test('create, read, update and delete a group through HTTP', async (t) => {
@@ -73,7 +73,7 @@ t.test('create, read, update and delete a group through HTTP', async (t) => {
     version: 2,
   })
   t.notOk('groupType' in (raw.Item ?? {}), 'no camelCase attribute is stored')
-  const mapped = Group.map(raw.Item ?? {})
+  const mapped = fromItem(Group, raw.Item ?? {})
   t.ok(mapped instanceof Group)
   t.match(mapped, {
     id: group.id,
