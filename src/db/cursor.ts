@@ -3,6 +3,7 @@
 // cursor from another query is refused instead of being handed to DynamoDB.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { validationError } from '../errors/app-error.js'
+import { MAX_CURSOR_LENGTH } from '../models/index.js'
 
 export type LastEvaluatedKey = Record<string, string>
 
@@ -14,7 +15,6 @@ export interface CursorBinding {
 
 const MAC_BYTES = 16
 const CURSOR_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
-export const MAX_CURSOR_LENGTH = 2048
 
 export class CursorCodec {
   readonly #secret: Buffer

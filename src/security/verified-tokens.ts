@@ -4,10 +4,7 @@
 // own expiry, and after a minute at most, so that a key withdrawn from the JWKS stops counting
 // soon. Only successes are kept; a token that failed is checked again each time.
 import { BoundedCache } from '../cache/bounded-cache.js'
-import type { RequestContext } from '../services/request-context.js'
-
-/** Who a verified token speaks for (the per-request parts of the context are added later). */
-export type TokenIdentity = Pick<RequestContext, 'tenantId' | 'userId' | 'roles'>
+import type { TokenIdentity } from './token-identity.js'
 
 export interface VerifiedTokensOptions {
   maxEntries: number

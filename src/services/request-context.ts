@@ -1,14 +1,8 @@
 import { PLATFORM_ACTOR } from '../models/index.js'
-
-export const ROLES = ['platform_admin', 'tenant_admin', 'member'] as const
-export type Role = (typeof ROLES)[number]
+import type { TokenIdentity } from '../security/token-identity.js'
 
 /** Who is asking: taken only from the verified token, passed explicitly into every service call. */
-export interface RequestContext {
-  tenantId: string
-  /** The caller's sub in the form keys and stored items hold (userIdOf). */
-  userId: string
-  roles: readonly Role[]
+export interface RequestContext extends TokenIdentity {
   correlationId: string
   /** Where the request came from, for the audit log. */
   ipAddress?: string | undefined

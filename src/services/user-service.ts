@@ -3,20 +3,14 @@ import type { ChangeWriter, SideEffects } from '../db/change-writer.js'
 import type { Page, TableGateway } from '../db/table-gateway.js'
 import { TransactionCancelledError } from '../db/transactions.js'
 import { conflict, forbidden, notFound, preconditionFailed } from '../errors/app-error.js'
-import { initialise, keyOf, User, UserEmailClaim } from '../models/index.js'
+import { initialise, keyOf, type Role, User, UserEmailClaim } from '../models/index.js'
 import type { BlindIndex } from '../security/blind-index.js'
 import type { FieldCipher } from '../security/field-cipher.js'
 import { openModel, sealModel } from '../security/model-encryption.js'
 import { auditEntry, difference, snapshot, valuesOf } from './audit.js'
 import type { Clock } from './clock.js'
 import { type ExpectedVersions, versionMatches } from './expected-versions.js'
-import {
-  actingUserId,
-  isPlatformAdmin,
-  isTenantAdmin,
-  type RequestContext,
-  type Role,
-} from './request-context.js'
+import { actingUserId, isPlatformAdmin, isTenantAdmin, type RequestContext } from './request-context.js'
 import { attempt, fail, ok, type ServiceResult } from './service-result.js'
 import { WriteStamp } from './write-stamp.js'
 

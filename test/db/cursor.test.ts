@@ -1,12 +1,8 @@
 import { createHash, createHmac } from 'node:crypto'
 import t, { type Test } from 'tap'
-import {
-  type CursorBinding,
-  CursorCodec,
-  type LastEvaluatedKey,
-  MAX_CURSOR_LENGTH,
-} from '../../src/db/cursor.js'
+import { type CursorBinding, CursorCodec, type LastEvaluatedKey } from '../../src/db/cursor.js'
 import { AppError } from '../../src/errors/app-error.js'
+import { MAX_CURSOR_LENGTH } from '../../src/models/index.js'
 
 const SECRET = 'cursor-secret-for-unit-tests'
 const codec = new CursorCodec(SECRET)

@@ -8,7 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { ulid } from 'ulid'
-import type { Role } from '../../src/services/request-context.js'
+import type { Role } from '../../src/models/index.js'
 import { buildTestApp } from '../helpers/app.js'
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]

@@ -3,9 +3,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { unauthorized } from '../../../errors/app-error.js'
-import { isSubject, TENANT_ID_PATTERN, userIdOf } from '../../../models/index.js'
-import { type TokenIdentity, VerifiedTokens } from '../../../security/verified-tokens.js'
-import { type RequestContext, ROLES, type Role } from '../../../services/request-context.js'
+import { isSubject, ROLES, type Role, TENANT_ID_PATTERN, userIdOf } from '../../../models/index.js'
+import type { TokenIdentity } from '../../../security/token-identity.js'
+import { VerifiedTokens } from '../../../security/verified-tokens.js'
+import type { RequestContext } from '../../../services/request-context.js'
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -3,7 +3,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import { isUnavailable } from '../../../db/sdk-errors.js'
 import {
   AppError,
   type ErrorCode,
@@ -12,6 +11,7 @@ import {
   serviceUnavailable,
   validationError,
 } from '../../../errors/app-error.js'
+import { isUnavailable } from '../../../errors/unavailable.js'
 import { failure } from '../../envelope.js'
 import { DEFAULT_API_VERSION } from '../../versioning/versions.js'
 

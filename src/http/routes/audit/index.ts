@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
-import { AUDIT_ACTIONS, type AuditEntry, subjectOf, userIdOf } from '../../../models/index.js'
+import {
+  AUDIT_ACTIONS,
+  type AuditEntry,
+  MAX_CURSOR_LENGTH,
+  subjectOf,
+  userIdOf,
+} from '../../../models/index.js'
 import type { AuditService } from '../../../services/audit-service.js'
 import { page } from '../../envelope.js'
 import { unwrap } from '../../route-helpers.js'

@@ -1,7 +1,6 @@
 // The v2 group shapes. zod is the single source of truth: validation, types and the OpenAPI document.
 import { z } from 'zod'
-import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
-import { VISIBILITIES } from '../../../models/index.js'
+import { MAX_CURSOR_LENGTH, VISIBILITIES } from '../../../models/index.js'
 import { checkedItem } from '../../schemas/batch-items.js'
 
 /** The most items one batch create takes. */

@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
-import { TENANT_ID_PATTERN, TENANT_STATUSES, TIERS } from '../../../models/index.js'
+import { MAX_CURSOR_LENGTH, TENANT_ID_PATTERN, TENANT_STATUSES, TIERS } from '../../../models/index.js'
 import { timestamp } from '../../schemas/envelope.js'
 
 const tenantId = z.string().regex(TENANT_ID_PATTERN, 'a tenant id is lower-case letters, digits, _ and -')

@@ -1,7 +1,5 @@
 import { z } from 'zod'
-import { MAX_CURSOR_LENGTH } from '../../../db/cursor.js'
-import { isSubject, SUBJECT_PATTERN } from '../../../models/index.js'
-import { ROLES } from '../../../services/request-context.js'
+import { isSubject, MAX_CURSOR_LENGTH, ROLES, SUBJECT_PATTERN } from '../../../models/index.js'
 import { timestamp } from '../../schemas/envelope.js'
 
 // The API names a user by their subject (`sub`); handlers pass on the id keys hold (userIdOf).
