@@ -41,6 +41,16 @@ t.test('every link leads to a file in the repository, and to a heading in it', a
   }
 })
 
+t.test('every file of the repository a document names exists', async (t) => {
+  for (const document of documents) {
+    for (const [path = ''] of read(document).matchAll(
+      /\b(?:src|scripts|test|deploy)\/[\w./-]+\.(?:ts|json|yml)\b/g,
+    )) {
+      t.ok(statSync(join(projectRoot, path), { throwIfNoEntry: false }), `${document}: ${path} exists`)
+    }
+  }
+})
+
 t.test('no document cites an issue or a file outside the repository', async (t) => {
   for (const document of documents) {
     const text = read(document)
