@@ -1,5 +1,5 @@
 // What `npm run lint` checks about imports inside src/ (see check-imports.ts): no file reaches
-// itself again through its imports (no cycles), and data flows down the layers of DESIGN.md, never
+// itself again through its imports (no cycles), and data flows down the layers of docs/design.md, never
 // back up. Type-only imports count too: a cycle of types is still two files that cannot be read
 // apart.
 import { readdir, readFile } from 'node:fs/promises'
