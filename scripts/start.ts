@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { type Config, ConfigError, configFromProcess } from '../src/config/config.js'
 import { createDynamoDbClient } from '../src/db/dynamodb-client.js'
 import { ensureTable } from '../src/db/table-admin.js'
+import { tableDefinition } from '../src/models/index.js'
+import { ALL_MODELS } from '../src/resources/index.js'
 import { startServer } from '../src/server.js'
 import { type DynamoDbLocal, projectRoot, startDynamoDbLocal } from './dynamodb-local.js'
 
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
 
   const client = createDynamoDbClient(config.dynamodb)
   try {
-    const outcome = await ensureTable(client, config.dynamodb.tableName)
+    const outcome = await ensureTable(client, tableDefinition(config.dynamodb.tableName, ALL_MODELS))
     console.log(`table ${config.dynamodb.tableName}: ${outcome}`)
   } finally {
     client.destroy()

@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util'
 import { configFromProcess } from '../src/config/config.js'
 import { createDynamoDbClient } from '../src/db/dynamodb-client.js'
 import { ensureTable } from '../src/db/table-admin.js'
+import { tableDefinition } from '../src/models/index.js'
+import { ALL_MODELS } from '../src/resources/index.js'
 
 const { values } = parseArgs({ options: { 'wait-seconds': { type: 'string', default: '0' } } })
 const waitSeconds = Number(values['wait-seconds'])
@@ -20,7 +22,7 @@ const deadline = Date.now() + waitSeconds * 1_000
 try {
   for (;;) {
     try {
-      const outcome = await ensureTable(client, config.dynamodb.tableName)
+      const outcome = await ensureTable(client, tableDefinition(config.dynamodb.tableName, ALL_MODELS))
       console.log(`table ${config.dynamodb.tableName}: ${outcome}`)
       break
     } catch (error) {

@@ -6,13 +6,14 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { type TableDefinition, tableDefinition } from '../src/models/index.js'
+import { ALL_MODELS } from '../src/resources/index.js'
 import { projectRoot } from './dynamodb-local.js'
 
 export const TEMPLATE_PATH = join(projectRoot, 'deploy', 'table.template.json')
 const DEFAULT_TABLE_NAME = 'tessera'
 
 /** The CloudFormation template of a table definition; its name is a stack parameter. */
-export function tableTemplate(definition: TableDefinition = tableDefinition(DEFAULT_TABLE_NAME)) {
+export function tableTemplate(definition: TableDefinition = tableDefinition(DEFAULT_TABLE_NAME, ALL_MODELS)) {
   const { createTable, timeToLiveAttribute } = definition
   return {
     AWSTemplateFormatVersion: '2010-09-09',

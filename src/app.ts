@@ -43,7 +43,8 @@ import { eventLoopCheck } from './observability/event-loop-health.js'
 import { HealthMonitor } from './observability/health-monitor.js'
 import { createLogger } from './observability/logger.js'
 import type { Metrics } from './observability/metrics.js'
-import { AUDITED_ENTITY_TYPES, RESOURCES, resourceService } from './resources/index.js'
+import { redactedKeys } from './observability/redaction.js'
+import { ALL_MODELS, AUDITED_ENTITY_TYPES, RESOURCES, resourceService } from './resources/index.js'
 import type { AuditService } from './services/audit-service.js'
 import type { IdempotencyStore } from './services/idempotency-store.js'
 import type { TenantService } from './services/tenant-service.js'
@@ -70,9 +71,12 @@ export async function buildApp(
   const metrics = container.resolve<Metrics>(TOKENS.Metrics)
   const unversioned = new UnversionedPaths()
   const app = Fastify({
-    loggerInstance: createLogger(config, options.logStream, {
-      onLineDropped: () => metrics.logLinesDropped.inc(),
-    }),
+    loggerInstance: createLogger(
+      config,
+      options.logStream,
+      { onLineDropped: () => metrics.logLinesDropped.inc() },
+      redactedKeys(ALL_MODELS),
+    ),
     genReqId: correlationIdOf,
     // request-logging writes one line per request instead, with the route template and the caller.
     logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: true }),

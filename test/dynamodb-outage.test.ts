@@ -15,7 +15,8 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../scripts/dynamodb-loca
 import { loadConfig } from '../src/config/config.js'
 import { createDocumentClient, createDynamoDbClient } from '../src/db/dynamodb-client.js'
 import { ensureTable } from '../src/db/table-admin.js'
-import { fromItem, Group, keyOf } from '../src/models/index.js'
+import { fromItem, Group, keyOf, tableDefinition } from '../src/models/index.js'
+import { ALL_MODELS } from '../src/resources/index.js'
 import { call, type Outcome } from './helpers/http-client.js'
 import { type ServerProcess, startServerProcess } from './helpers/server-process.js'
 
@@ -127,7 +128,7 @@ t.test(
     const clientSettings = loadConfig({ DYNAMODB_ENDPOINT: endpoint, APP_TABLE_NAME: TABLE_NAME }).dynamodb
     const adminClient = createDynamoDbClient(clientSettings)
     try {
-      await ensureTable(adminClient, TABLE_NAME)
+      await ensureTable(adminClient, tableDefinition(TABLE_NAME, ALL_MODELS))
     } finally {
       adminClient.destroy()
     }

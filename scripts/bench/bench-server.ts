@@ -11,6 +11,8 @@ import { type Config, type Environment, loadConfig } from '../../src/config/conf
 import { buildContainer, TOKENS } from '../../src/container.js'
 import { createDocumentClient, createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { ensureTable } from '../../src/db/table-admin.js'
+import { tableDefinition } from '../../src/models/index.js'
+import { ALL_MODELS } from '../../src/resources/index.js'
 import { startDynamoDbLocal } from '../dynamodb-local.js'
 
 const JWT_SECRET = 'bench-secret-that-is-long-enough'
@@ -57,7 +59,7 @@ export async function startBenchTable(): Promise<BenchTable> {
     }
     const config = loadConfig({ NODE_ENV: 'test', ...environment })
     client = createDynamoDbClient(config.dynamodb)
-    await ensureTable(client, tableName)
+    await ensureTable(client, tableDefinition(tableName, ALL_MODELS))
     const sign = createSigner({ key: JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' })
     const created = client
     return {

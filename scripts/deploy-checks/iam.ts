@@ -2,8 +2,9 @@
 // `tenant#${aws:PrincipalTag/tenant_id}#` (plus the health probe's key). That only isolates
 // tenants if every index's partition key, not just the table's, starts that way — checked here
 // against the models too.
-import { keyAttributes, MODELS, TenantModel, tenantKeyPrefix } from '../../src/models/index.js'
+import { keyAttributes, TenantModel, tenantKeyPrefix } from '../../src/models/index.js'
 import { HEALTH_PROBE_KEY } from '../../src/observability/dynamodb-health.js'
+import { ALL_MODELS } from '../../src/resources/index.js'
 import { type Problems, readJson } from './files.js'
 
 export const TENANT_POLICY = 'deploy/iam/tenant-task-role-policy.json'
@@ -80,7 +81,7 @@ function checkTenantPolicy(statements: Statement[], problems: Problems): void {
 export const PLATFORM_KEY_PREFIX = 'platform#'
 
 /** Every index partition key of every tenant-owned model is the tenant's, or platform data. */
-export function checkTenantKeys(problems: Problems, models = MODELS): void {
+export function checkTenantKeys(problems: Problems, models = ALL_MODELS): void {
   for (const model of models) {
     const sample = new model()
     if (!(sample instanceof TenantModel)) continue

@@ -7,12 +7,18 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb'
-import { tableDefinition } from '../models/index.js'
+import type { TableDefinition } from '../models/index.js'
 
-/** Creates the table from the models' definition unless it exists; safe to run any number of times. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
+/**
+ * Creates the table from its definition (see ALL_MODELS in src/resources) unless it exists; safe to
+ * run any number of times.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  definition: TableDefinition,
+): Promise<'created' | 'exists'> {
+  const tableName = definition.createTable.TableName as string
   if (await tableExists(client, tableName)) return 'exists'
-  const definition = tableDefinition(tableName)
   try {
     await client.send(new CreateTableCommand(definition.createTable))
   } catch (error) {

@@ -16,7 +16,7 @@ export {
 export { initialise, Model, type ModelClass, TenantModel } from './model.js'
 export { toCamelCase, toSnakeCase } from './naming.js'
 export { MAX_CURSOR_LENGTH } from './page.js'
-export { MODELS } from './registry.js'
+export { CORE_MODELS } from './registry.js'
 export { ROLES, type Role } from './role.js'
 export { type TableDefinition, TTL_ATTRIBUTE, tableDefinition } from './table-definition.js'
 export { TENANT_LIST_KEY, TENANT_STATUSES, Tenant, type TenantStatus, TIERS, type Tier } from './tenant.js'

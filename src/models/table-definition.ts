@@ -3,7 +3,6 @@
 import type { CreateTableCommandInput, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb'
 import { type IndexName, keyAttributes } from './indexes.js'
 import type { Model, ModelClass } from './model.js'
-import { MODELS } from './registry.js'
 
 /** Soft-deleted items carry this attribute (unix seconds) so DynamoDB's TTL purges them. */
 export const TTL_ATTRIBUTE = 'expires_at'
@@ -13,9 +12,9 @@ export interface TableDefinition {
   timeToLiveAttribute: string
 }
 
-export function tableDefinition(tableName: string, models = MODELS): TableDefinition {
+export function tableDefinition(tableName: string, models: readonly ModelClass<Model>[]): TableDefinition {
   const indexNames = new Set<IndexName>()
-  for (const model of models as readonly ModelClass<Model>[]) {
+  for (const model of models) {
     for (const name of Object.keys(model.indexes)) indexNames.add(name as IndexName)
   }
   const secondary = [...indexNames].filter((name) => name !== 'primary').sort(byIndexNumber)

@@ -12,7 +12,7 @@ import {
   stdTimeFunctions,
 } from 'pino'
 import type { Config } from '../config/config.js'
-import { redact, redactLogFields } from './redaction.js'
+import { REDACTED_KEYS, redact, redactLogFields } from './redaction.js'
 
 export { REDACTION_CENSOR } from './redaction.js'
 
@@ -25,14 +25,16 @@ export interface LogOutputEvents {
 
 /**
  * The app's logger; `stream` sends the JSON lines somewhere other than stdout (tests capture them).
- * `events` hear what happens to the lines on their way to stdout.
+ * `events` hear what happens to the lines on their way to stdout; `redacted` are the keys whose
+ * values never reach a line (see redactedKeys).
  */
 export function createLogger(
   config: LoggingConfig,
   stream?: DestinationStream,
   events: LogOutputEvents = {},
+  redacted = REDACTED_KEYS,
 ): Logger {
-  const options = loggerOptions(config, stream)
+  const options = loggerOptions(config, stream, redacted)
   const logger = stream
     ? pino(options, stream)
     : options.transport
@@ -42,7 +44,7 @@ export function createLogger(
   // they are redacted on the way in; children inherit this method from the root.
   const createChild = logger.child
   logger.child = function child(this: Logger, bindings, options) {
-    return createChild.call(this, redactLogFields(bindings), options)
+    return createChild.call(this, redactLogFields(bindings, redacted), options)
   } as Logger['child']
   return logger
 }
@@ -79,12 +81,17 @@ export function batchedOutput(options: BatchedOutputOptions): ReturnType<typeof 
 }
 
 /** pino options; a given `stream` gets JSON lines even in development. */
-export function loggerOptions(config: LoggingConfig, stream?: DestinationStream): LoggerOptions {
+export function loggerOptions(
+  config: LoggingConfig,
+  stream?: DestinationStream,
+  redacted = REDACTED_KEYS,
+): LoggerOptions {
+  const fields = (values: Record<string, unknown>) => redactLogFields(values, redacted)
   const base = {
     level: config.logLevel,
-    formatters: { log: redactLogFields, bindings: redactLogFields },
-    serializers: { err: (error: Error) => redact(stdSerializers.err(error)) as SerializedError },
-    hooks: { logMethod: redactInterpolated },
+    formatters: { log: fields, bindings: fields },
+    serializers: { err: (error: Error) => redact(stdSerializers.err(error), 0, redacted) as SerializedError },
+    hooks: { logMethod: redactInterpolated(redacted) },
   }
   if (config.env === 'development' && !stream && prettyPrinterInstalled()) {
     return {
@@ -115,9 +122,11 @@ function prettyPrinterInstalled(): boolean {
 }
 
 /** Objects interpolated into a message (`log.info('%j', value)`) are redacted like fields. */
-function redactInterpolated(this: Logger, args: Parameters<LogFn>, method: LogFn) {
-  const firstInterpolated = typeof args[0] === 'string' ? 1 : 2
-  if (args.length <= firstInterpolated) return method.apply(this, args)
-  const redacted = args.map((arg, index) => (index < firstInterpolated ? arg : redact(arg)))
-  return method.apply(this, redacted as Parameters<LogFn>)
+function redactInterpolated(keys: ReadonlySet<string>) {
+  return function logMethod(this: Logger, args: Parameters<LogFn>, method: LogFn) {
+    const firstInterpolated = typeof args[0] === 'string' ? 1 : 2
+    if (args.length <= firstInterpolated) return method.apply(this, args)
+    const redacted = args.map((arg, index) => (index < firstInterpolated ? arg : redact(arg, 0, keys)))
+    return method.apply(this, redacted as Parameters<LogFn>)
+  }
 }

@@ -1,11 +1,28 @@
 // Every resource the API serves: the one place a resource is registered.
 import type { DependencyContainer } from 'tsyringe'
-import { layoutOf, Tenant, type TenantModel, User } from '../models/index.js'
+import {
+  CORE_MODELS,
+  layoutOf,
+  type Model,
+  type ModelClass,
+  Tenant,
+  type TenantModel,
+  User,
+} from '../models/index.js'
 import type { ResourceService } from '../services/resource-service.js'
 import type { AnyResource, ResourceDeclaration } from './define-resource.js'
 import { groups } from './groups.js'
 
 export const RESOURCES: readonly AnyResource[] = [groups]
+
+/**
+ * Every model the table stores: each resource's, then the core ones. The table definition (and its
+ * template), the IAM LeadingKeys check and log redaction read this list.
+ */
+export const ALL_MODELS: readonly ModelClass<Model>[] = [
+  ...RESOURCES.map((resource) => resource.model as ModelClass<Model>),
+  ...CORE_MODELS,
+]
 
 /** What the audit log records changes to: each resource, then users and tenants. */
 export const AUDITED_ENTITY_TYPES: readonly [string, ...string[]] = [

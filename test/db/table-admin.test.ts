@@ -4,6 +4,8 @@ import { ulid } from 'ulid'
 import { loadConfig } from '../../src/config/config.js'
 import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { ensureTable } from '../../src/db/table-admin.js'
+import { tableDefinition } from '../../src/models/index.js'
+import { ALL_MODELS } from '../../src/resources/index.js'
 import { testDynamoDbEndpoint } from '../helpers/dynamodb.js'
 
 t.test('ensureTable creates the table from the models once, then leaves it alone', async (t) => {
@@ -12,12 +14,13 @@ t.test('ensureTable creates the table from the models once, then leaves it alone
     loadConfig({ DYNAMODB_ENDPOINT: await testDynamoDbEndpoint(), APP_TABLE_NAME: tableName }).dynamodb,
   )
   t.teardown(() => client.destroy())
+  const definition = tableDefinition(tableName, ALL_MODELS)
 
-  t.equal(await ensureTable(client, tableName), 'created')
-  t.equal(await ensureTable(client, tableName), 'exists')
+  t.equal(await ensureTable(client, definition), 'created')
+  t.equal(await ensureTable(client, definition), 'exists')
   const [again, concurrently] = await Promise.all([
-    ensureTable(client, tableName),
-    ensureTable(client, tableName),
+    ensureTable(client, definition),
+    ensureTable(client, definition),
   ])
   t.same([again, concurrently], ['exists', 'exists'])
 

@@ -5,6 +5,8 @@ import { startDynamoDbLocal } from '../../scripts/dynamodb-local.js'
 import { loadConfig } from '../../src/config/config.js'
 import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { ensureTable } from '../../src/db/table-admin.js'
+import { tableDefinition } from '../../src/models/index.js'
+import { ALL_MODELS } from '../../src/resources/index.js'
 
 export const TEST_ENDPOINT_VARIABLE = 'TESSERA_TEST_DYNAMODB_ENDPOINT'
 
@@ -26,7 +28,7 @@ export async function createTestTable(): Promise<{ endpoint: string; tableName: 
     loadConfig({ DYNAMODB_ENDPOINT: url, APP_TABLE_NAME: tableName }).dynamodb,
   )
   try {
-    await ensureTable(client, tableName)
+    await ensureTable(client, tableDefinition(tableName, ALL_MODELS))
   } finally {
     client.destroy()
   }

@@ -11,6 +11,8 @@ import { startDynamoDbLocal } from '../../scripts/dynamodb-local.js'
 import { loadConfig } from '../../src/config/config.js'
 import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { ensureTable } from '../../src/db/table-admin.js'
+import { tableDefinition } from '../../src/models/index.js'
+import { ALL_MODELS } from '../../src/resources/index.js'
 import { buildTestApp } from '../helpers/app.js'
 import { storedAudit, storedGroups } from '../helpers/table.js'
 
@@ -29,7 +31,7 @@ t.test('idempotent creates while DynamoDB freezes and thaws: one group per key',
   const admin = createDynamoDbClient(
     loadConfig({ DYNAMODB_ENDPOINT: local.endpoint, APP_TABLE_NAME: tableName }).dynamodb,
   )
-  await ensureTable(admin, tableName)
+  await ensureTable(admin, tableDefinition(tableName, ALL_MODELS))
   admin.destroy()
   const testApp = await buildTestApp(t, {
     env: {

@@ -2,24 +2,20 @@ import t from 'tap'
 import {
   Group,
   type IndexDefinitions,
-  MODELS,
   Model,
   type ModelClass,
   TTL_ATTRIBUTE,
   tableDefinition,
 } from '../../src/models/index.js'
+import { ALL_MODELS } from '../../src/resources/index.js'
 
 const keySchema = (pk: string, sk: string) => [
   { AttributeName: pk, KeyType: 'HASH' },
   { AttributeName: sk, KeyType: 'RANGE' },
 ]
 
-t.test('the registry holds the Group model', async (t) => {
-  t.ok(MODELS.includes(Group as unknown as ModelClass<Model>))
-})
-
-t.test("tableDefinition('t') for the registered models", async (t) => {
-  const { createTable, timeToLiveAttribute } = tableDefinition('t')
+t.test("tableDefinition('t') for every model the table stores", async (t) => {
+  const { createTable, timeToLiveAttribute } = tableDefinition('t', ALL_MODELS)
   t.equal(createTable.TableName, 't')
   t.equal(createTable.BillingMode, 'PAY_PER_REQUEST')
   t.strictSame(createTable.KeySchema, keySchema('pk', 'sk'))
@@ -40,7 +36,7 @@ t.test("tableDefinition('t') for the registered models", async (t) => {
 })
 
 t.test('attribute definitions are exactly the key attributes, once each, all strings', async (t) => {
-  const { createTable } = tableDefinition('t')
+  const { createTable } = tableDefinition('t', ALL_MODELS)
   const definitions = createTable.AttributeDefinitions ?? []
   const defined = definitions.map((definition) => definition.AttributeName)
   const used = [

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { renderTableTemplate, TEMPLATE_PATH, tableTemplate } from '../../scripts/table-template.js'
 import { type IndexDefinitions, Model, type ModelClass, tableDefinition } from '../../src/models/index.js'
+import { ALL_MODELS } from '../../src/resources/index.js'
 
 t.test('the committed deploy/table.template.json is what the models generate', async (t) => {
   t.equal(readFileSync(TEMPLATE_PATH, 'utf8'), renderTableTemplate(), 'run npm run table:template')
@@ -17,7 +18,7 @@ t.test('npm run table:template -- --check agrees', async (t) => {
 })
 
 t.test('the template carries the table definition, with the name as a parameter', async (t) => {
-  const definition = tableDefinition('tessera')
+  const definition = tableDefinition('tessera', ALL_MODELS)
   const template = tableTemplate(definition)
   const { Properties: table } = template.Resources.Table
   t.equal(template.Resources.Table.Type, 'AWS::DynamoDB::Table')
