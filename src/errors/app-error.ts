@@ -1,29 +1,8 @@
-// The one error catalogue: every error a client can see has a code, a status and a safe message.
+// The one coded error: its status comes from the catalogue, and so does its message when the
+// caller has nothing more to say.
+import { ERROR_CATALOGUE, type ErrorCode, type ErrorDetail } from './catalogue.js'
 
-export const ERROR_STATUS = {
-  VALIDATION_ERROR: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  TENANT_SUSPENDED: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  REQUEST_TIMEOUT: 408,
-  PRECONDITION_FAILED: 412,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  RATE_LIMITED: 429,
-  HEADERS_TOO_LARGE: 431,
-  INTERNAL_ERROR: 500,
-  SERVICE_UNAVAILABLE: 503,
-} as const
-
-export type ErrorCode = keyof typeof ERROR_STATUS
-
-export interface ErrorDetail {
-  field: string
-  message: string
-}
+export type { ErrorCode, ErrorDetail } from './catalogue.js'
 
 export class AppError extends Error {
   override name = 'AppError'
@@ -31,12 +10,12 @@ export class AppError extends Error {
 
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string = ERROR_CATALOGUE[code].message,
     readonly details?: ErrorDetail[],
     options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
-    this.status = ERROR_STATUS[code]
+    this.status = ERROR_CATALOGUE[code].status
     this.retryAfterSeconds = options?.retryAfterSeconds
   }
 
@@ -45,14 +24,11 @@ export class AppError extends Error {
 
 export const validationError = (details: ErrorDetail[], message = 'request validation failed') =>
   new AppError('VALIDATION_ERROR', message, details)
-export const unauthorized = (message = 'authentication required') => new AppError('UNAUTHORIZED', message)
-export const forbidden = (message = 'not allowed') => new AppError('FORBIDDEN', message)
+export const unauthorized = (message?: string) => new AppError('UNAUTHORIZED', message)
+export const forbidden = (message?: string) => new AppError('FORBIDDEN', message)
 export const notFound = (what = 'resource') => new AppError('NOT_FOUND', `${what} not found`)
 export const conflict = (message: string) => new AppError('CONFLICT', message)
 export const preconditionFailed = (message = 'If-Match does not match the current version') =>
   new AppError('PRECONDITION_FAILED', message)
 export const serviceUnavailable = (cause?: unknown, retryAfterSeconds = 1) =>
-  new AppError('SERVICE_UNAVAILABLE', 'the service is temporarily unavailable', undefined, {
-    cause,
-    retryAfterSeconds,
-  })
+  new AppError('SERVICE_UNAVAILABLE', undefined, undefined, { cause, retryAfterSeconds })

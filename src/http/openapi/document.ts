@@ -4,7 +4,7 @@
 // dropped, and the rest sorted, so the document only changes when the API does.
 import type { FastifyDynamicSwaggerOptions, SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
-import { ERROR_STATUS } from '../../errors/app-error.js'
+import { ERROR_CATALOGUE, ERROR_CODES } from '../../errors/catalogue.js'
 import { errorEnvelope } from '../schemas/envelope.js'
 import { API_VERSIONS, DEFAULT_API_VERSION, HANDLER_VERSION } from '../versioning/versions.js'
 import { addCommonHeaders, type OpenApiDocument, pruneComponentSchemas } from './document-passes.js'
@@ -27,7 +27,7 @@ in time, 431 HEADERS_TOO_LARGE.
 
 | error code | status |
 |---|---|
-${(Object.entries(ERROR_STATUS) as [string, number][]).map(([code, status]) => `| ${code} | ${status} |`).join('\n')}`
+${ERROR_CODES.map((code) => `| ${code} | ${ERROR_CATALOGUE[code].status} |`).join('\n')}`
 
 /**
  * The responses of a path or method the document does not list, by status: a vendor extension,

@@ -2,7 +2,7 @@
 // Each builder returns one schema per wrapped schema (or status), so that schemas can be compared
 // by identity, as the versioning layer does to find the data an envelope carries.
 import { z } from 'zod'
-import { ERROR_STATUS, type ErrorCode } from '../../errors/app-error.js'
+import { codesWithStatus, ERROR_CATALOGUE, type ErrorCode } from '../../errors/catalogue.js'
 
 /** A UTC ISO-8601 timestamp, as every response writes them. */
 export const timestamp = z.iso.datetime().meta({ id: 'Timestamp', examples: ['2024-01-15T10:00:00.000Z'] })
@@ -55,17 +55,23 @@ export function envelopeContent(schema: unknown): EnvelopeContent | undefined {
   return schema instanceof z.ZodType ? contents.get(schema) : undefined
 }
 
-export function errorCodesWithStatus(status: number): ErrorCode[] {
-  return (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => ERROR_STATUS[code] === status)
-}
-
 const errorDetail = z
   .strictObject({ field: z.string(), message: z.string() })
   .meta({ id: 'ErrorDetail', description: 'one bad field of a refused request' })
 
+/** An error body as a client receives it, with the catalogue's example for its code. */
+function exampleBody(code: ErrorCode) {
+  return {
+    success: false,
+    error: { code, ...ERROR_CATALOGUE[code].example },
+    correlationId: '5b0f3a52-4c1e-4f59-9d43-2a3d1f6f8e21',
+    timestamp: '2024-01-15T10:00:00.000Z',
+  }
+}
+
 /** The error envelope of one status; its `code` is one of the codes that status stands for. */
 export function errorEnvelope(status: number): z.ZodType {
-  const codes = errorCodesWithStatus(status)
+  const codes = codesWithStatus(status)
   const [first, ...others] = codes
   if (!first) throw new Error(`no error code has status ${status}`)
   let envelope = errorEnvelopes.get(status)
@@ -84,33 +90,9 @@ export function errorEnvelope(status: number): z.ZodType {
       .meta({
         id: `Error${status}`,
         description: `error codes: ${codes.join(', ')}`,
-        examples: [
-          {
-            success: false,
-            error: { code: first, message: EXAMPLE_MESSAGES[first] ?? 'the request was refused' },
-            correlationId: '5b0f3a52-4c1e-4f59-9d43-2a3d1f6f8e21',
-            timestamp: '2024-01-15T10:00:00.000Z',
-          },
-        ],
+        examples: codes.map(exampleBody),
       })
     errorEnvelopes.set(status, envelope)
   }
   return envelope
-}
-
-const EXAMPLE_MESSAGES: Partial<Record<ErrorCode, string>> = {
-  VALIDATION_ERROR: 'request validation failed',
-  UNAUTHORIZED: 'a valid bearer token is required',
-  FORBIDDEN: 'not allowed',
-  NOT_FOUND: 'group not found',
-  CONFLICT: 'the item was changed by another request',
-  REQUEST_TIMEOUT: 'the request did not arrive in time',
-  PRECONDITION_FAILED: 'If-Match does not match the current version',
-  PAYLOAD_TOO_LARGE: 'the request body is too large',
-  UNSUPPORTED_MEDIA_TYPE: 'the request body must be application/json',
-  IDEMPOTENCY_KEY_REUSED: 'the Idempotency-Key was used with another body',
-  RATE_LIMITED: 'too many requests',
-  HEADERS_TOO_LARGE: 'the request headers are too large',
-  INTERNAL_ERROR: 'an internal error occurred',
-  SERVICE_UNAVAILABLE: 'the service is temporarily unavailable',
 }

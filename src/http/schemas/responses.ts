@@ -1,7 +1,8 @@
 // Route response entries in the one form both Fastify and @fastify/swagger read: a description,
 // the headers the response carries, and the schema of its JSON body.
 import { z } from 'zod'
-import { dataEnvelope, errorCodesWithStatus, errorEnvelope, pageEnvelope } from './envelope.js'
+import { codesWithStatus } from '../../errors/catalogue.js'
+import { dataEnvelope, errorEnvelope, pageEnvelope } from './envelope.js'
 
 /** A response header as the document shows it (a JSON Schema with a description). */
 export interface HeaderDoc {
@@ -44,7 +45,7 @@ export function errorResponses(...statuses: number[]): Record<number, JsonRespon
   return Object.fromEntries(
     statuses.map((status) => [
       status,
-      jsonResponse(errorEnvelope(status), `refused: ${errorCodesWithStatus(status).join(' or ')}`),
+      jsonResponse(errorEnvelope(status), `refused: ${codesWithStatus(status).join(' or ')}`),
     ]),
   )
 }

@@ -74,7 +74,7 @@ async function authentication(app: FastifyInstance) {
         request.auth = contextOf(request, identity)
         done()
       },
-      () => done(unauthorized('a valid bearer token is required')),
+      () => done(unauthorized()),
     )
   })
 }

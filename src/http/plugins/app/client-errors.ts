@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { AppError, validationError } from '../../../errors/app-error.js'
+import { AppError } from '../../../errors/app-error.js'
 import { failure } from '../../envelope.js'
 import { isLingering, type LingerBounds, lingeringClose } from '../../lingering-close.js'
 import { DEFAULT_API_VERSION } from '../../versioning/versions.js'
@@ -23,17 +23,16 @@ declare module 'fastify' {
 function refusalOf(error: NodeJS.ErrnoException): AppError | undefined {
   switch (error.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new AppError('REQUEST_TIMEOUT', 'the request did not arrive in time')
+      return new AppError('REQUEST_TIMEOUT')
     case 'HPE_HEADER_OVERFLOW':
-      return new AppError('HEADERS_TOO_LARGE', 'the request headers are too large')
+      return new AppError('HEADERS_TOO_LARGE')
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
       return new AppError('PAYLOAD_TOO_LARGE', 'the chunk extensions are too large')
   }
   if (!error.code?.startsWith('HPE_')) return undefined
-  return validationError(
-    [{ field: 'request', message: 'the request is not valid HTTP/1.1' }],
-    'the request is malformed',
-  )
+  return new AppError('VALIDATION_ERROR', undefined, [
+    { field: 'request', message: 'the request is not valid HTTP/1.1' },
+  ])
 }
 
 function rawAnswer(refusal: AppError, correlationId: string): string {

@@ -1,6 +1,6 @@
 // Maps every error to the envelope of API.md: known errors keep their code, framework errors get
 // the matching code, and anything else is a 500 whose detail stays in the log.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { errorCodes, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import {
@@ -11,38 +11,30 @@ import {
   serviceUnavailable,
   validationError,
 } from '../../../errors/app-error.js'
+import { codeOfStatus } from '../../../errors/catalogue.js'
 import { isUnavailable } from '../../../errors/unavailable.js'
 import { failure } from '../../envelope.js'
 import { DEFAULT_API_VERSION } from '../../versioning/versions.js'
 
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'VALIDATION_ERROR',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'NOT_FOUND',
-  409: 'CONFLICT',
-  412: 'PRECONDITION_FAILED',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
-  503: 'SERVICE_UNAVAILABLE',
+interface FastifyRefusal {
+  code: ErrorCode
+  body?: string
 }
 
-// Messages we choose, for framework errors whose own text may describe internals.
-const SAFE_MESSAGES: Partial<Record<ErrorCode, string>> = {
-  VALIDATION_ERROR: 'the request is malformed',
-  PAYLOAD_TOO_LARGE: 'the request body is too large',
-  UNSUPPORTED_MEDIA_TYPE: 'the request body must be application/json',
-  NOT_FOUND: 'not found',
-}
-
-// Body parser errors, named for the client: the field at fault is the body itself.
-const BODY_PARSE_ERRORS: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'the body is not valid JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'the body is empty',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the body length does not match Content-Length',
-}
+/**
+ * Fastify's own refusals that reach this handler, by their code, with what is wrong with the body
+ * when it is the body (a schema's FST_ERR_VALIDATION is read from its zod issues instead). Other
+ * 4xx errors, such as @fastify/static's or a body cut off, are known by their status only.
+ * FST_ERR_CTP_INVALID_CONTENT_LENGTH cannot reach it: Node's parser reads a body by its
+ * Content-Length, and refuses one that ends short before Fastify sees it (client-errors.ts).
+ */
+export const FASTIFY_ERRORS = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'VALIDATION_ERROR', body: 'the body is not valid JSON' },
+  // A body of a byte order mark alone: request-body.ts decodes it to no text at all.
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'VALIDATION_ERROR', body: 'the body is empty' },
+} satisfies Partial<Record<keyof typeof errorCodes, FastifyRefusal>>
 
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error
@@ -53,13 +45,13 @@ export function toAppError(error: unknown): AppError {
   if (isUnavailable(error)) return serviceUnavailable(error)
   const status = (error as FastifyError | undefined)?.statusCode
   if (status && status >= 400 && status < 500) {
-    const code = CODE_BY_STATUS[status] ?? 'VALIDATION_ERROR'
-    const bodyProblem = BODY_PARSE_ERRORS[(error as FastifyError).code]
-    const details = bodyProblem ? [{ field: 'body', message: bodyProblem }] : undefined
-    const message = bodyProblem ?? SAFE_MESSAGES[code] ?? 'the request was refused'
-    return new AppError(code, message, details, { cause: error })
+    const known: FastifyRefusal | undefined =
+      FASTIFY_ERRORS[(error as FastifyError).code as keyof typeof FASTIFY_ERRORS]
+    const code = known?.code ?? codeOfStatus(status) ?? 'VALIDATION_ERROR'
+    const details = known?.body ? [{ field: 'body', message: known.body }] : undefined
+    return new AppError(code, known?.body, details, { cause: error })
   }
-  return new AppError('INTERNAL_ERROR', 'an internal error occurred', undefined, { cause: error })
+  return new AppError('INTERNAL_ERROR', undefined, undefined, { cause: error })
 }
 
 function validationDetails(

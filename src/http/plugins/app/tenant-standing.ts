@@ -32,7 +32,7 @@ function admit(request: FastifyRequest, standing: TenantStanding): AppError | un
   request.tenantTier = standing.tier
   // Platform admins keep access, so that they can lift a suspension.
   if (standing.status === 'suspended' && !request.auth.roles.includes('platform_admin')) {
-    return new AppError('TENANT_SUSPENDED', 'this tenant is suspended')
+    return new AppError('TENANT_SUSPENDED')
   }
   return undefined
 }

@@ -22,7 +22,7 @@ async function rateLimit(app: FastifyInstance, { limits }: { limits: Config['rat
       'x-ratelimit-reset': true,
     },
     errorResponseBuilder: (_request, context) =>
-      new AppError('RATE_LIMITED', 'too many requests for this tenant; retry later', undefined, {
+      new AppError('RATE_LIMITED', undefined, undefined, {
         retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
       }),
   })

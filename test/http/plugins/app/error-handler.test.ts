@@ -3,7 +3,8 @@ import { validatorCompiler } from 'fastify-type-provider-zod'
 import t from 'tap'
 import { z } from 'zod'
 import { AppError, conflict, notFound } from '../../../../src/errors/app-error.js'
-import { toAppError } from '../../../../src/http/plugins/app/error-handler.js'
+import { ERROR_CATALOGUE } from '../../../../src/errors/catalogue.js'
+import { FASTIFY_ERRORS, toAppError } from '../../../../src/http/plugins/app/error-handler.js'
 
 const body = z.strictObject({
   name: z.string().min(1),
@@ -112,6 +113,43 @@ t.test('Fastify content-type and body-size errors keep their meaning', async (t)
   const invalidJson = toAppError(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY())
   t.equal(invalidJson.code, 'VALIDATION_ERROR')
   t.equal(invalidJson.status, 400)
+})
+
+t.test(
+  "each of Fastify's errors in the table becomes its code, naming the body when it is at fault",
+  async (t) => {
+    const entries = Object.entries(FASTIFY_ERRORS) as [
+      keyof typeof errorCodes,
+      { code: string; body?: string },
+    ][]
+    t.ok(entries.length > 0)
+    for (const [fastifyCode, { code, body }] of entries) {
+      const original = new errorCodes[fastifyCode]()
+      const error = toAppError(original)
+      t.equal(error.code, code, fastifyCode)
+      t.equal(error.status, original.statusCode, `${fastifyCode}: Fastify's status and the catalogue's agree`)
+      t.equal(error.message, body ?? ERROR_CATALOGUE[error.code].message, `${fastifyCode}: a safe message`)
+      t.strictSame(error.details, body ? [{ field: 'body', message: body }] : undefined, fastifyCode)
+      t.equal(error.cause, original)
+    }
+  },
+)
+
+t.test('another 4xx error is known by its status only, and told with the safe message', async (t) => {
+  // As @fastify/static refuses a conditional request or a path, and answers a bad Range.
+  const cases: [number, string, number][] = [
+    [403, 'FORBIDDEN', 403],
+    [412, 'PRECONDITION_FAILED', 412],
+    [400, 'VALIDATION_ERROR', 400],
+    [416, 'VALIDATION_ERROR', 400],
+  ]
+  for (const [statusCode, code, status] of cases) {
+    const error = toAppError(Object.assign(new Error('framework detail'), { statusCode, code: 'SOME_CODE' }))
+    t.equal(error.code, code, `${statusCode} code`)
+    t.equal(error.status, status, `${statusCode} status`)
+    t.equal(error.message, ERROR_CATALOGUE[error.code].message, `${statusCode} message`)
+    t.equal(error.details, undefined)
+  }
 })
 
 t.test('Fastify-like errors are mapped by their statusCode', async (t) => {

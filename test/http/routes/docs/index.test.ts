@@ -6,7 +6,7 @@ import {
   serializeDocument,
   validateDocument,
 } from '../../../../scripts/openapi-document.js'
-import { ERROR_STATUS } from '../../../../src/errors/app-error.js'
+import { ERROR_CATALOGUE, ERROR_CODES, type ErrorCode } from '../../../../src/errors/catalogue.js'
 import { buildTestApp } from '../../../helpers/app.js'
 import { openApiPath } from '../../../helpers/contract.js'
 
@@ -149,11 +149,8 @@ t.test('each version is documented in its own shapes', async (t) => {
 })
 
 t.test('the error envelope, its codes and examples are documented', async (t) => {
-  for (const code of Object.keys(ERROR_STATUS)) {
-    t.match(
-      committed.info.description,
-      new RegExp(`\\| ${code} \\| ${ERROR_STATUS[code as keyof typeof ERROR_STATUS]} \\|`),
-    )
+  for (const code of ERROR_CODES) {
+    t.match(committed.info.description, new RegExp(`\\| ${code} \\| ${ERROR_CATALOGUE[code].status} \\|`))
   }
   const patch = committed.paths['/v2/groups/{id}']?.patch?.responses ?? {}
   t.same(Object.keys(patch).sort(), [
@@ -172,6 +169,38 @@ t.test('the error envelope, its codes and examples are documented', async (t) =>
   ])
   for (const name of ['Group', 'GroupV1', 'CreateGroupInput', 'CreateGroupV1Input', 'Error400', 'Error404']) {
     t.ok((committed.components.schemas[name]?.examples ?? []).length > 0, `${name} has an example`)
+  }
+})
+
+t.test('each error status a route documents shows an example of each of its codes', async (t) => {
+  type Schema = {
+    examples?: { error: { code: string } }[]
+    properties?: { error?: { properties?: { code?: { enum?: string[] } } } }
+  }
+  const schemas = committed.components.schemas as Record<string, Schema>
+  const responses = Object.values(committed.paths).flatMap((item) =>
+    Object.values(item).flatMap((operation) => Object.entries(operation.responses ?? {})),
+  )
+  const documented = new Set<string>()
+  for (const [status, response] of responses) {
+    if (Number(status) < 400) continue
+    const ref = (response.content?.['application/json']?.schema as { $ref?: string } | undefined)?.$ref
+    t.ok(ref, `a ${status} response refers to a schema`)
+    documented.add(`${status} ${ref}`)
+  }
+  t.ok(documented.size >= 10, 'many error statuses are documented')
+  for (const entry of documented) {
+    const [status, ref] = entry.split(' ') as [string, string]
+    const schema = schemas[ref.replace('#/components/schemas/', '')] ?? {}
+    t.ok((schema.examples ?? []).length > 0, `${status} ${ref} has an example`)
+    // The health routes' 503s carry their report, not the error envelope.
+    const codes = schema.properties?.error?.properties?.code?.enum
+    if (!codes) continue
+    const shown = (schema.examples ?? []).map((example) => example.error.code)
+    t.same(shown.sort(), [...codes].sort(), `${status}: an example for each of ${codes.join(', ')}`)
+    for (const code of shown) {
+      t.equal(ERROR_CATALOGUE[code as ErrorCode]?.status, Number(status), `${code} has status ${status}`)
+    }
   }
 })
 
