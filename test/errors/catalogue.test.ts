@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs'
 import { STATUS_CODES } from 'node:http'
+import { join } from 'node:path'
 import t from 'tap'
+import { projectRoot } from '../../scripts/dynamodb-local.js'
 import { AppError } from '../../src/errors/app-error.js'
 import { codeOfStatus, codesWithStatus, ERROR_CATALOGUE, ERROR_CODES } from '../../src/errors/catalogue.js'
 
@@ -39,4 +42,19 @@ t.test('a status stands for its codes; a bare status for its first general one',
   t.equal(codeOfStatus(422), undefined, 'a bare 422 is no reused Idempotency-Key')
   t.equal(codeOfStatus(416), undefined)
   t.strictSame(codesWithStatus(416), [])
+})
+
+t.test("the HTTP contract's table of codes is the catalogue's", async (t) => {
+  const table = new Map<string, number>()
+  for (const [, codes = '', status] of readFileSync(join(projectRoot, 'docs/api.md'), 'utf8').matchAll(
+    /^\| (`[A-Z_]+`[^|]*?) +\| (\d{3}) +\|$/gm,
+  )) {
+    const named = codes.split('(')[0] ?? ''
+    for (const [, code = ''] of named.matchAll(/`([A-Z_]+)`/g)) table.set(code, Number(status))
+  }
+  t.strictSame(
+    Object.fromEntries([...table].sort()),
+    Object.fromEntries(ERROR_CODES.map((code) => [code, ERROR_CATALOGUE[code].status]).sort()),
+    'docs/api.md lists every code with its status, and no other',
+  )
 })
