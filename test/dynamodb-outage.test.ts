@@ -19,6 +19,7 @@ import { fromItem, Group, keyOf, tableDefinition } from '../src/models/index.js'
 import { ALL_MODELS } from '../src/resources/index.js'
 import { call, type Outcome } from './helpers/http-client.js'
 import { type ServerProcess, startServerProcess } from './helpers/server-process.js'
+import { until } from './helpers/until.js'
 
 const JWT_SECRET = 'dynamodb-outage-test-secret'
 const TABLE_NAME = 'tessera-outage'
@@ -61,16 +62,6 @@ interface Probe {
 }
 
 const seen = (outcome: Outcome) => (outcome.kind === 'response' ? String(outcome.status) : outcome.code)
-
-/** Resolves with the time the condition first held, or undefined once `withinMs` has passed. */
-async function until(condition: () => boolean, withinMs: number): Promise<number | undefined> {
-  const deadline = performance.now() + withinMs
-  while (performance.now() < deadline) {
-    if (condition()) return performance.now()
-    await sleep(50)
-  }
-  return condition() ? performance.now() : undefined
-}
 
 /** What is wrong with an answer to a load request; undefined when it is a success or a proper 503. */
 function problemWith(record: LoadRecord): string | undefined {

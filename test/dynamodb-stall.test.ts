@@ -2,11 +2,11 @@
 // the client's own timeouts, so the API answers 503 SERVICE_UNAVAILABLE with Retry-After in
 // bounded time (never 500, never a request left hanging), readiness goes 503 while liveness
 // stays 200, and once DynamoDB answers again so does everything else, the data intact.
-import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { buildTestApp } from './helpers/app.js'
 import { testDynamoDbEndpoint } from './helpers/dynamodb.js'
 import { startTcpProxy } from './helpers/tcp-proxy.js'
+import { until } from './helpers/until.js'
 
 const REQUEST_TIMEOUT_MS = 300
 const MAX_ATTEMPTS = 2
@@ -57,13 +57,12 @@ t.test('a stalled DynamoDB: 503 with Retry-After in bounded time, then full reco
   t.equal((await app.inject({ method: 'GET', url: '/health/live' })).statusCode, 200, 'still live')
 
   proxy.resume()
-  const deadline = Date.now() + READY_AGAIN_WITHIN_MS
-  let readyAgain = false
-  while (!readyAgain && Date.now() < deadline) {
-    readyAgain = (await app.inject({ method: 'GET', url: '/health/ready' })).statusCode === 200
-    if (!readyAgain) await sleep(100)
-  }
-  t.ok(readyAgain, 'ready again once DynamoDB answers')
+  const readyAgain = await until(
+    async () => (await app.inject({ method: 'GET', url: '/health/ready' })).statusCode === 200,
+    READY_AGAIN_WITHIN_MS,
+    100,
+  )
+  t.ok(readyAgain !== undefined, 'ready again once DynamoDB answers')
   const read = await alice({ method: 'GET', url: `/v2/groups/${id}` })
   t.equal(read.statusCode, 200)
   t.match(read.json().data, { id, name: 'Kept', version: 1 }, 'the stalled PATCH changed nothing')

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createSigner } from 'fast-jwt'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { loadConfig } from '../src/config/config.js'
 import { TEST_JWT_SECRET } from './helpers/app.js'
 import { createTestTable } from './helpers/dynamodb.js'
@@ -43,7 +43,7 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: kib('VmRSS'), peak: kib('VmHWM') }
 }
 
-async function start(t: Tap, env: Record<string, string>): Promise<ServerProcess> {
+async function start(t: Test, env: Record<string, string>): Promise<ServerProcess> {
   const { endpoint, tableName } = await createTestTable()
   const server = await startServerProcess({
     DYNAMODB_ENDPOINT: endpoint,
@@ -58,8 +58,6 @@ async function start(t: Tap, env: Record<string, string>): Promise<ServerProcess
   })
   return server
 }
-
-type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
 t.test(
   'large batches are shed with 503 and Retry-After before RSS reaches the limit',

@@ -6,6 +6,14 @@ import type { Test } from 'tap'
 export const STACK_TRACE =
   /(?:^|\n|\\n)\s*at\s+\S|[\w-]+\.(?:ts|js|mjs|cjs):\d+|node_modules|\/work\/|file:\/\//
 
+/** An error answer, as a table of cases states it (see expectError). */
+export interface ExpectedError {
+  status: number
+  code: string
+  /** Every field a VALIDATION_ERROR's details must name; a field may be given as a pattern. */
+  fields?: readonly (string | RegExp)[]
+}
+
 /** The `error` of an error envelope. */
 export interface EnvelopeError {
   code?: unknown

@@ -1,11 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 
-/** Resolves with the time the condition first held, or undefined once `withinMs` has passed. */
-export async function until(condition: () => boolean, withinMs: number): Promise<number | undefined> {
+/**
+ * Polls `condition` every `everyMs` until it holds; resolves with the time it first held, or
+ * undefined once `withinMs` has passed.
+ */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  withinMs: number,
+  everyMs = 20,
+): Promise<number | undefined> {
   const deadline = performance.now() + withinMs
   while (performance.now() < deadline) {
-    if (condition()) return performance.now()
-    await sleep(20)
+    if (await condition()) return performance.now()
+    await sleep(everyMs)
   }
-  return condition() ? performance.now() : undefined
+  return (await condition()) ? performance.now() : undefined
 }

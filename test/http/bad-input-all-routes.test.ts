@@ -2,66 +2,23 @@
 // not cover: tenants, users, the audit log, the group batch, and the If-Match / Idempotency-Key /
 // API-Version headers. Each gets the right 4xx in the error envelope, names the bad field, leaves
 // the table exactly as it was, and never turns into a 5xx or leaks a stack trace.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { BATCH_BODY_LIMIT_BYTES } from '../../src/resources/groups.js'
 import { buildTestApp } from '../helpers/app.js'
+import { type ExpectedError, expectError, STACK_TRACE } from '../helpers/expect.js'
+import { scanTable } from '../helpers/table.js'
 
-type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 type Client = (options: InjectOptions) => Promise<LightMyRequestResponse>
 
 const BODY_LIMIT_BYTES = 1_048_576
-// A stack frame (`at fn (file:1:2)`, raw or JSON-escaped) or a source path.
-const STACK_TRACE = /(?:^|\n|\\n)\s*at\s+\S|[\w-]+\.(?:ts|js|mjs|cjs):\d+|node_modules|\/work\/|file:\/\//
 
-interface Expected {
-  status: number
-  code: string
-  /** Every field the details must name. */
-  fields?: string[]
-}
-type Case = [what: string, request: InjectOptions, expected: Expected]
+type Case = [what: string, request: InjectOptions, expected: ExpectedError]
 
-const invalid = (...fields: string[]): Expected => ({ status: 400, code: 'VALIDATION_ERROR', fields })
-const UNSUPPORTED: Expected = { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }
-const TOO_LARGE: Expected = { status: 413, code: 'PAYLOAD_TOO_LARGE' }
-const STALE: Expected = { status: 412, code: 'PRECONDITION_FAILED' }
-
-function expectError(t: Tap, response: LightMyRequestResponse, expected: Expected, what: string): void {
-  t.equal(response.statusCode, expected.status, `${what}: status ${expected.status}`, {
-    body: response.body.slice(0, 300),
-  })
-  let body: {
-    success?: unknown
-    error?: { code?: unknown; details?: { field: string }[] }
-    correlationId?: unknown
-  }
-  try {
-    body = response.json()
-  } catch {
-    t.fail(`${what}: the body is JSON`, { body: response.body.slice(0, 300) })
-    return
-  }
-  t.equal(body.success, false, `${what}: success is false`)
-  t.equal(body.error?.code, expected.code, `${what}: code ${expected.code}`)
-  t.match(body.correlationId, /\S/, `${what}: has a correlationId`)
-  t.equal(
-    body.correlationId,
-    response.headers['x-correlation-id'],
-    `${what}: correlationId matches the header`,
-  )
-  if (expected.status !== 400) return
-  const details = body.error?.details
-  t.ok(Array.isArray(details) && details.length > 0, `${what}: has details`, { found: body.error })
-  for (const field of expected.fields ?? []) {
-    t.ok(
-      (details ?? []).some((detail) => detail.field === field),
-      `${what}: details name ${field}`,
-      { found: details },
-    )
-  }
-}
+const invalid = (...fields: string[]): ExpectedError => ({ status: 400, code: 'VALIDATION_ERROR', fields })
+const UNSUPPORTED: ExpectedError = { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' }
+const TOO_LARGE: ExpectedError = { status: 413, code: 'PAYLOAD_TOO_LARGE' }
+const STALE: ExpectedError = { status: 412, code: 'PRECONDITION_FAILED' }
 
 /** A JSON body of exactly `bytes` bytes with the given fields and a padded `name`. */
 function bodyOfSize(bytes: number, fields: Record<string, unknown>): string {
@@ -157,25 +114,16 @@ t.test('bad input to every route outside the group CRUD matrix', async (t) => {
     .nextCursor
   t.type(tenantsCursor, 'string', 'the tenant list gives a cursor')
 
-  const scanTable = async () => {
-    const items: Record<string, unknown>[] = []
-    let startKey: Record<string, unknown> | undefined
-    do {
-      const output = await document.send(
-        new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-      )
-      items.push(...(output.Items ?? []))
-      startKey = output.LastEvaluatedKey
-    } while (startKey)
-    return items.map((item) => JSON.stringify(item)).sort()
-  }
+  const scanned = async () =>
+    (await scanTable({ document, tableName })).map((item) => JSON.stringify(item)).sort()
   // What every refused request must leave behind; moved on only by the deliberate writes below.
-  let before = await scanTable()
+  let before = await scanned()
   t.ok(before.length >= 8, 'the table holds the seeded items', { count: before.length })
 
-  const run = async (t: Tap, client: Client, cases: Case[]) => {
-    for (const [what, request, expected] of cases) expectError(t, await client(request), expected, what)
-    t.same(await scanTable(), before, 'nothing was written, not even in part')
+  const run = async (t: Test, client: Client, cases: Case[]) => {
+    for (const [what, request, expected] of cases)
+      expectError(t, await client(request), expected.status, expected.code, what, expected.fields)
+    t.same(await scanned(), before, 'nothing was written, not even in part')
   }
 
   await t.test('tenants', async (t) => {
@@ -515,7 +463,7 @@ t.test('bad input to every route outside the group CRUD matrix', async (t) => {
         `item ${index}: details name ${field}`,
       )
     }
-    const after = await scanTable()
+    const after = await scanned()
     const added = after.filter((item) => !before.includes(item)).map((item) => JSON.parse(item))
     t.same(
       added.map((item) => item.model_name).sort(),

@@ -4,14 +4,14 @@
 // data; afterwards acme's data is unchanged and the raw table shows every key inside its tenant.
 // Inside acme, a member and a tenant admin see users and the audit log as docs/api.md says, and subjects
 // that differ from acme's users only by case or Unicode form are other users.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { ulid } from 'ulid'
 import type { Role } from '../../src/models/index.js'
 import { buildTestApp } from '../helpers/app.js'
+import { expectError } from '../helpers/expect.js'
+import { scanTable } from '../helpers/table.js'
 
-type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 type Json = Record<string, unknown>
 
 const VERSIONS = ['v1', 'v2'] as const
@@ -21,18 +21,7 @@ const TENANT_LIST_KEY = 'platform#tenants'
 // Every name, email and phone acme stores carries this, so a leak shows in any body.
 const SECRET = 'acmesecret'
 
-function expectError(t: Tap, response: LightMyRequestResponse, status: number, code: string, what: string) {
-  t.equal(response.statusCode, status, `${what}: status ${status}`)
-  // HEAD: Node drops the body, the status is the answer.
-  if (what.includes('HEAD') && response.body === '') return undefined
-  const body = response.json()
-  t.equal(body.success, false, `${what}: success is false`)
-  t.equal(body.error?.code, code, `${what}: code ${code}`)
-  t.equal(body.correlationId, response.headers['x-correlation-id'], `${what}: correlation id`)
-  return body.error as Json
-}
-
-function expectOk(t: Tap, response: LightMyRequestResponse, status: number, what: string) {
+function expectOk(t: Test, response: LightMyRequestResponse, status: number, what: string) {
   t.equal(response.statusCode, status, `${what}: status ${status}`, { body: response.body.slice(0, 300) })
   const body = response.json()
   t.equal(body.success, true, `${what}: success`)
@@ -115,7 +104,7 @@ t.test('cross-tenant matrix over every authenticated route', async (t) => {
   )
 
   /** Everything acme can see of its own data, with versions: compared before and after. */
-  const acmeSnapshot = async (t: Tap) => {
+  const acmeSnapshot = async (t: Test) => {
     const groups: Json[] = []
     for (const group of acmeGroups) {
       const read = await acmeAdmin({ method: 'GET', url: `/v2/groups/${group.id}` })
@@ -569,15 +558,7 @@ t.test('cross-tenant matrix over every authenticated route', async (t) => {
   await t.test('afterwards acme is unchanged and the table keeps tenants apart', async (t) => {
     t.same(await acmeSnapshot(t), before, 'acme re-reads the same groups, users, tenant and audit log')
 
-    const items: Json[] = []
-    let startKey: Json | undefined
-    do {
-      const output = await document.send(
-        new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-      )
-      items.push(...(output.Items ?? []))
-      startKey = output.LastEvaluatedKey
-    } while (startKey)
+    const items = await scanTable({ document, tableName })
 
     const globexAudited = new Set([...globexGroups, ...globexUsers])
     const acmeItemIds = { group: new Set<string>(), user: new Set<string>() }

@@ -3,12 +3,11 @@
 // fullwidth letters, a ligature, combining vs precomposed accents, the Turkish dotted and dotless
 // i, ß and ẞ) is another user. On every route, in both API versions, such a subject reaches none of
 // that user's data; once it has a profile and groups of its own, it sees those, under its own sub.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { buildTestApp } from '../helpers/app.js'
+import { scanTable } from '../helpers/table.js'
 
-type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 type Json = Record<string, unknown>
 
 const VERSIONS = ['v1', 'v2'] as const
@@ -29,7 +28,7 @@ const VICTIMS = Object.keys(VARIANTS)
 const ATTACKERS = Object.values(VARIANTS).flat()
 const path = (sub: string) => encodeURIComponent(sub)
 
-function expectStatus(t: Tap, response: LightMyRequestResponse, status: number, what: string) {
+function expectStatus(t: Test, response: LightMyRequestResponse, status: number, what: string) {
   t.equal(response.statusCode, status, what, { body: response.body.slice(0, 300) })
   return response.body === '' ? {} : response.json()
 }
@@ -63,7 +62,7 @@ t.test('subjects that differ only by case or Unicode form never reach each other
   }
 
   /** What a victim sees of their own data: compared before and after the attacks. */
-  const victimView = async (t: Tap, victim: string) => {
+  const victimView = async (t: Test, victim: string) => {
     const client = as('acme', victim)
     const me = expectStatus(t, await client({ method: 'GET', url: '/v2/users/me' }), 200, `${victim} me`)
     t.match(me.data, { id: victim, tenantId: 'acme', phone: '+1 555' }, `${victim} reads their profile`)
@@ -171,15 +170,7 @@ t.test('subjects that differ only by case or Unicode form never reach each other
 
   await t.test('afterwards the victims are unchanged, and every user has a key of its own', async (t) => {
     for (const victim of VICTIMS) t.same(await victimView(t, victim), before.get(victim), `${victim}`)
-    const items: Json[] = []
-    let startKey: Json | undefined
-    do {
-      const output = await document.send(
-        new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-      )
-      items.push(...(output.Items ?? []))
-      startKey = output.LastEvaluatedKey
-    } while (startKey)
+    const items = await scanTable({ document, tableName })
     const userKeys = items.filter((item) => item.model_name === 'user').map((item) => String(item.pk))
     t.equal(userKeys.length, VICTIMS.length + ATTACKERS.length, 'one user item per subject')
     t.equal(new Set(userKeys).size, userKeys.length, 'no two users share a key')

@@ -2,18 +2,17 @@
 // cache may hold), a deleted group, another tenant's group and an id that never existed all answer
 // 404 after the same work, one read from DynamoDB, so their response times match.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { ulid } from 'ulid'
 import { addCallMiddleware, buildTestApp } from '../helpers/app.js'
 
-type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 type Client = (options: InjectOptions) => Promise<LightMyRequestResponse>
 
 const ROUNDS = 41
 /** Medians of interleaved samples on a loaded machine: equal work stays well inside this. */
 const TOLERANCE = 1.5
 
-async function createGroup(t: Tap, client: Client, visibility: string): Promise<string> {
+async function createGroup(t: Test, client: Client, visibility: string): Promise<string> {
   const response = await client({
     method: 'POST',
     url: '/v2/groups',
@@ -66,7 +65,7 @@ t.test('every kind of 404 by id costs the same', async (t) => {
     'an id that never existed': () => ulid(),
   }
   const timings = new Map<string, number[]>(Object.keys(probes).map((name) => [name, []]))
-  const probe = async (t: Tap, name: string) => {
+  const probe = async (t: Test, name: string) => {
     const url = `/v2/groups/${probes[name]?.()}`
     const before = getItems
     const started = performance.now()

@@ -2,27 +2,16 @@
 // refusals (413, 415, 401 for an unsigned token), each in the error envelope.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { ulid } from 'ulid'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
-
-type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
+import { expectError } from '../helpers/expect.js'
 
 const BASIC_LIMIT = 5
 const PREMIUM_LIMIT = 8
 const OPERATIONS_ROUTES = ['/health/live', '/health/ready', '/health', '/metrics', '/openapi.json']
 
-function expectError(t: Tap, response: LightMyRequestResponse, status: number, code: string, what: string) {
-  t.equal(response.statusCode, status, `${what}: status ${status}`, { body: response.body.slice(0, 300) })
-  const body = response.json()
-  t.equal(body.success, false, `${what}: success is false`)
-  t.equal(body.error?.code, code, `${what}: code ${code}`)
-  t.match(body.correlationId, /\S/, `${what}: has a correlationId`)
-  t.equal(body.correlationId, response.headers['x-correlation-id'], `${what}: correlation id`)
-  t.notOk('stack' in (body.error ?? {}), `${what}: no stack`)
-}
-
-function expectSecurityHeaders(t: Tap, response: LightMyRequestResponse, what: string) {
+function expectSecurityHeaders(t: Test, response: LightMyRequestResponse, what: string) {
   t.equal(response.headers['x-content-type-options'], 'nosniff', `${what}: X-Content-Type-Options nosniff`)
   t.match(response.headers['x-frame-options'], /^(DENY|SAMEORIGIN)$/, `${what}: X-Frame-Options`)
   t.match(

@@ -5,10 +5,10 @@ import { execFileSync } from 'node:child_process'
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { pino } from 'pino'
 import t, { type Test } from 'tap'
 import { type BatchedOutputOptions, batchedOutput } from '../../src/observability/logger.js'
+import { until } from '../helpers/until.js'
 
 const LINES = 4_000
 const BUFFER_BOUND = 32 * 1024
@@ -46,13 +46,16 @@ function stalledPipe(t: Test) {
   }
   const lines = () => received.split('\n').filter(Boolean)
   /** Reads until `count` lines have arrived, or the deadline. */
-  const drainUntil = async (count: () => number) => {
-    const deadline = Date.now() + DRAIN_DEADLINE_MS
-    while (lines().length < count() && Date.now() < deadline) {
-      drain()
-      await sleep(10)
-    }
-  }
+  const drainUntil = (count: () => number) =>
+    until(
+      () => {
+        if (lines().length >= count()) return true
+        drain()
+        return false
+      },
+      DRAIN_DEADLINE_MS,
+      10,
+    )
   return { writeEnd, drainUntil, lines }
 }
 

@@ -1,18 +1,15 @@
 // JSON bodies are UTF-8: another declared charset is a 415, and bytes or escapes that are not
 // Unicode text are a 400 naming where they are, never stored as U+FFFD.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import t from 'tap'
 import { buildTestApp } from '../../../helpers/app.js'
+import { scanTable } from '../../../helpers/table.js'
 
 const json = (contentType: string) => ({ 'content-type': contentType })
 
 t.test('JSON bodies are UTF-8 and Unicode, or refused', async (t) => {
   const { as, document, tableName } = await buildTestApp(t)
   const alice = as('acme', 'alice', ['tenant_admin'])
-  const scan = async () =>
-    JSON.stringify(
-      (await document.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items,
-    )
+  const scan = async () => JSON.stringify(await scanTable({ document, tableName }))
   const post = (payload: string | Buffer, contentType = 'application/json', url = '/v2/groups') =>
     alice({ method: 'POST', url, payload, headers: json(contentType) })
   const body = (name: string) => `{"name":"${name}","groupType":"team"}`

@@ -3,6 +3,7 @@ import t from 'tap'
 import { LARGE_BODY_BYTES } from '../../../../src/http/plugins/external/under-pressure.js'
 import { buildTestApp } from '../../../helpers/app.js'
 import { captureLogs } from '../../../helpers/log-capture.js'
+import { until } from '../../../helpers/until.js'
 
 // A batch well over LARGE_BODY_BYTES.
 const largeBatch = {
@@ -23,8 +24,7 @@ t.test(
       logStream: logs.stream,
     })
     const alice = as('acme', 'alice')
-    const deadline = Date.now() + 5_000
-    while (!app.isUnderPressure() && Date.now() < deadline) await sleep(50)
+    await until(() => app.isUnderPressure(), 5_000)
     t.ok(app.isUnderPressure(), 'the sampler saw the heap')
     t.ok(JSON.stringify(largeBatch).length > LARGE_BODY_BYTES)
 

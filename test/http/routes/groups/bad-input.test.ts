@@ -1,61 +1,16 @@
 // A matrix of bad requests against the group routes: each one gets the right 4xx in the error
 // envelope, names the bad field, writes nothing, and never turns into a 5xx or leaks a stack trace.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { createSigner } from 'fast-jwt'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { ulid } from 'ulid'
 import { buildTestApp, TEST_JWT_SECRET } from '../../../helpers/app.js'
+import { type ExpectedError, expectError, STACK_TRACE } from '../../../helpers/expect.js'
+import { scanTable } from '../../../helpers/table.js'
 
-type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 type Client = (options: InjectOptions) => Promise<LightMyRequestResponse>
 
 const BODY_LIMIT_BYTES = 1_048_576
-// A stack frame (`at fn (file:1:2)`, raw or JSON-escaped) or a source path.
-const STACK_TRACE = /(?:^|\n|\\n)\s*at\s+\S|[\w-]+\.(?:ts|js|mjs|cjs):\d+|node_modules|\/work\/|file:\/\//
-
-interface Expected {
-  status: number
-  code: string
-  /** Every field the details must name; a field may be given as alternatives. */
-  fields?: (string | RegExp)[]
-}
-
-function expectError(t: Tap, response: LightMyRequestResponse, expected: Expected, what: string): void {
-  t.equal(response.statusCode, expected.status, `${what}: status ${expected.status}`)
-  let body: {
-    success?: unknown
-    error?: { code?: unknown; details?: { field: string }[] }
-    correlationId?: unknown
-  }
-  try {
-    body = response.json()
-  } catch {
-    t.fail(`${what}: the body is JSON`, { body: response.body })
-    return
-  }
-  t.equal(body.success, false, `${what}: success is false`)
-  t.equal(body.error?.code, expected.code, `${what}: code ${expected.code}`)
-  t.match(body.correlationId, /\S/, `${what}: has a correlationId`)
-  t.equal(
-    body.correlationId,
-    response.headers['x-correlation-id'],
-    `${what}: correlationId matches the header`,
-  )
-  t.notMatch(response.body, STACK_TRACE, `${what}: no stack trace`)
-  if (expected.code !== 'VALIDATION_ERROR') return
-  const details = body.error?.details
-  t.ok(Array.isArray(details) && details.length > 0, `${what}: has details`, { found: body.error })
-  for (const field of expected.fields ?? []) {
-    t.ok(
-      (details ?? []).some((detail) =>
-        typeof field === 'string' ? detail.field === field : field.test(detail.field),
-      ),
-      `${what}: details name ${String(field)}`,
-      { found: details },
-    )
-  }
-}
 
 /** A JSON body of exactly `bytes` bytes. */
 function bodyOfSize(bytes: number): string {
@@ -96,7 +51,7 @@ t.test('bad input to the group routes', async (t) => {
 
   const snapshot = async () => {
     const listed = await alice({ method: 'GET', url: '/v2/groups?limit=100' })
-    const scanned = await document.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))
+    const items = await scanTable({ document, tableName })
     return {
       groups: (listed.json().data ?? []).map(
         (group: { id: string; name: string; version: number; updatedUtc: string }) => ({
@@ -106,17 +61,17 @@ t.test('bad input to the group routes', async (t) => {
           updatedUtc: group.updatedUtc,
         }),
       ),
-      items: scanned.Count,
+      items: items.length,
     }
   }
   const before = await snapshot()
   t.equal(before.groups.length, 3, 'the tenant starts with its three groups')
-  const nothingWritten = async (t: Tap, what: string) => {
+  const nothingWritten = async (t: Test, what: string) => {
     t.same(await snapshot(), before, `${what}: nothing was written`)
   }
 
   await t.test('POST bodies that are not a group object', async (t) => {
-    const cases: [string, InjectOptions['payload'], string | undefined, Expected][] = [
+    const cases: [string, InjectOptions['payload'], string | undefined, ExpectedError][] = [
       [
         'malformed JSON',
         '{"name": "x",',
@@ -199,7 +154,7 @@ t.test('bad input to the group routes', async (t) => {
         payload,
         headers: contentType ? { 'content-type': contentType } : {},
       })
-      expectError(t, response, expected, `POST ${what}`)
+      expectError(t, response, expected.status, expected.code, `POST ${what}`, expected.fields)
       await nothingWritten(t, `POST ${what}`)
     }
   })
@@ -251,7 +206,7 @@ t.test('bad input to the group routes', async (t) => {
     ]
     for (const [what, payload, fields] of cases) {
       const response = await alice({ method: 'POST', url: '/v2/groups', payload })
-      expectError(t, response, { status: 400, code: 'VALIDATION_ERROR', fields }, `POST ${what}`)
+      expectError(t, response, 400, 'VALIDATION_ERROR', `POST ${what}`, fields)
       await nothingWritten(t, `POST ${what}`)
     }
   })
@@ -284,11 +239,11 @@ t.test('bad input to the group routes', async (t) => {
     ]
     for (const [what, payload, fields] of objectCases) {
       const response = await alice({ method: 'PATCH', url, payload })
-      expectError(t, response, { status: 400, code: 'VALIDATION_ERROR', fields }, `PATCH ${what}`)
+      expectError(t, response, 400, 'VALIDATION_ERROR', `PATCH ${what}`, fields)
       await nothingWritten(t, `PATCH ${what}`)
     }
 
-    const rawCases: [string, string, string, Expected][] = [
+    const rawCases: [string, string, string, ExpectedError][] = [
       [
         'malformed JSON',
         '{"name":',
@@ -317,7 +272,7 @@ t.test('bad input to the group routes', async (t) => {
         payload,
         headers: { 'content-type': contentType },
       })
-      expectError(t, response, expected, `PATCH ${what}`)
+      expectError(t, response, expected.status, expected.code, `PATCH ${what}`, expected.fields)
       await nothingWritten(t, `PATCH ${what}`)
     }
   })
@@ -334,30 +289,24 @@ t.test('bad input to the group routes', async (t) => {
     ]
     for (const id of badIds) {
       const url = `/v2/groups/${id}`
-      expectError(
-        t,
-        await alice({ method: 'GET', url }),
-        { status: 400, code: 'VALIDATION_ERROR', fields: ['id'] },
-        `GET id ${id}`,
-      )
+      expectError(t, await alice({ method: 'GET', url }), 400, 'VALIDATION_ERROR', `GET id ${id}`, ['id'])
       expectError(
         t,
         await alice({ method: 'PATCH', url, payload: { name: 'renamed' } }),
-        { status: 400, code: 'VALIDATION_ERROR', fields: ['id'] },
+        400,
+        'VALIDATION_ERROR',
         `PATCH id ${id}`,
+        ['id'],
       )
-      expectError(
-        t,
-        await alice({ method: 'DELETE', url }),
-        { status: 400, code: 'VALIDATION_ERROR', fields: ['id'] },
-        `DELETE id ${id}`,
-      )
+      expectError(t, await alice({ method: 'DELETE', url }), 400, 'VALIDATION_ERROR', `DELETE id ${id}`, [
+        'id',
+      ])
     }
     await nothingWritten(t, 'bad ids')
 
     // A well-formed id that does not exist is a 404, not a validation error.
     const missing = await alice({ method: 'GET', url: `/v2/groups/${ulid()}` })
-    expectError(t, missing, { status: 404, code: 'NOT_FOUND' }, 'GET a missing ULID')
+    expectError(t, missing, 404, 'NOT_FOUND', 'GET a missing ULID')
   })
 
   await t.test('list query parameters', async (t) => {
@@ -431,7 +380,7 @@ t.test('bad input to the group routes', async (t) => {
     ]
     for (const [what, query, fields] of cases) {
       const response = await alice({ method: 'GET', url: `/v2/groups?${query}` })
-      expectError(t, response, { status: 400, code: 'VALIDATION_ERROR', fields }, `list with ${what}`)
+      expectError(t, response, 400, 'VALIDATION_ERROR', `list with ${what}`, fields)
     }
   })
 
@@ -500,12 +449,7 @@ t.test('bad input to the group routes', async (t) => {
       ]
       for (const request of requests) {
         const response = await inject({ ...request, headers })
-        expectError(
-          t,
-          response,
-          { status: 401, code: 'UNAUTHORIZED' },
-          `${request.method} ${request.url} with ${what}`,
-        )
+        expectError(t, response, 401, 'UNAUTHORIZED', `${request.method} ${request.url} with ${what}`)
         t.notMatch(response.body, 'alpha', `${request.method} with ${what}: no group data`)
       }
       await nothingWritten(t, what)

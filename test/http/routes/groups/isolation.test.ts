@@ -1,13 +1,13 @@
 // Tenant isolation through the real HTTP layer: another tenant, whatever its role, can neither see
 // nor change a tenant's groups, and inside one tenant a member only sees what visibility allows.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { ulid } from 'ulid'
 import type { Role } from '../../../../src/models/index.js'
 import { buildTestApp } from '../../../helpers/app.js'
+import { expectError } from '../../../helpers/expect.js'
+import { scanTable } from '../../../helpers/table.js'
 
-type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 type Client = (options: InjectOptions) => Promise<LightMyRequestResponse>
 
 const VISIBILITIES = ['private', 'tenant', 'public'] as const
@@ -31,22 +31,7 @@ interface ListedGroup {
   privacySettings: { visibility: Visibility }
 }
 
-function expectError(t: Tap, response: LightMyRequestResponse, status: number, code: string, what: string) {
-  t.equal(response.statusCode, status, `${what}: status ${status}`)
-  let body: { success?: unknown; error?: { code?: unknown }; correlationId?: unknown }
-  try {
-    body = response.json()
-  } catch {
-    t.fail(`${what}: the body is JSON`, { status: response.statusCode, body: response.body })
-    return {}
-  }
-  t.equal(body.success, false, `${what}: success is false`)
-  t.equal(body.error?.code, code, `${what}: code ${code}`)
-  t.equal(body.correlationId, response.headers['x-correlation-id'], `${what}: correlation id`)
-  return body
-}
-
-function expectFieldNamed(t: Tap, response: LightMyRequestResponse, field: string, what: string) {
+function expectFieldNamed(t: Test, response: LightMyRequestResponse, field: string, what: string) {
   const details: { field: string }[] = response.json().error?.details ?? []
   t.ok(
     details.some((detail) => detail.field === field),
@@ -56,7 +41,7 @@ function expectFieldNamed(t: Tap, response: LightMyRequestResponse, field: strin
 }
 
 async function create(
-  t: Tap,
+  t: Test,
   client: Client,
   tenantId: string,
   userId: string,
@@ -74,7 +59,7 @@ async function create(
   return { id: group.id, tenantId, userId, name, visibility, version: group.version }
 }
 
-async function listIds(t: Tap, client: Client, query: string, what: string): Promise<ListedGroup[]> {
+async function listIds(t: Test, client: Client, query: string, what: string): Promise<ListedGroup[]> {
   const response = await client({ method: 'GET', url: `/v2/groups?${query}` })
   t.equal(response.statusCode, 200, `${what}: 200`)
   const body = response.json()
@@ -123,7 +108,7 @@ t.test('tenant isolation of groups', async (t) => {
 
   await t.test('globex gets 404 for every acme group on every group route', async (t) => {
     const missing = await acmeAdmin({ method: 'GET', url: `/v2/groups/${missingId}` })
-    const missingError = expectError(t, missing, 404, 'NOT_FOUND', 'a missing id').error
+    const missingError = expectError(t, missing, 404, 'NOT_FOUND', 'a missing id')
 
     for (const { userId, roles } of globexTokens) {
       const globexClient = as('globex', userId, roles)
@@ -131,7 +116,7 @@ t.test('tenant isolation of groups', async (t) => {
       for (const group of acme) {
         const what = `${who} on ${group.name}`
         const read = await globexClient({ method: 'GET', url: `/v2/groups/${group.id}` })
-        const readError = expectError(t, read, 404, 'NOT_FOUND', `${what}: GET`).error
+        const readError = expectError(t, read, 404, 'NOT_FOUND', `${what}: GET`)
         t.same(readError, missingError, `${what}: same answer as a missing group`)
         t.notOk(read.headers.etag, `${what}: no ETag`)
         t.notMatch(read.body, group.name, `${what}: name not in the answer`)
@@ -396,15 +381,7 @@ t.test('tenant isolation of groups', async (t) => {
       )
     }
 
-    const items: Record<string, unknown>[] = []
-    let startKey: Record<string, unknown> | undefined
-    do {
-      const output = await document.send(
-        new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-      )
-      items.push(...(output.Items ?? []))
-      startKey = output.LastEvaluatedKey
-    } while (startKey)
+    const items = await scanTable({ document, tableName })
 
     t.ok(items.length >= acme.length + globex.length, 'the scan sees every item')
     for (const item of items) {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { userIdOf } from '../../../../src/models/index.js'
 import { buildTestApp, type TestApp } from '../../../helpers/app.js'
+import { scanTable } from '../../../helpers/table.js'
 
 type Inject = ReturnType<TestApp['as']>
 
@@ -452,8 +453,7 @@ t.test('parallel creates with one email: exactly one wins', async (t) => {
   for (const loser of losers) t.equal(loser.json().error.code, 'CONFLICT')
   const winner = winners[0]?.json().data
 
-  const scan = await app.document.send(new ScanCommand({ TableName: app.tableName, ConsistentRead: true }))
-  const items = scan.Items ?? []
+  const items = await scanTable(app)
   const users = items.filter((item) => item.model_name === 'user')
   const claims = items.filter((item) => item.model_name === 'user_email_claim')
   t.equal(users.length, 1, 'one user stored')
