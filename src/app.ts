@@ -2,13 +2,11 @@
 // server.ts owns the process around it.
 
 import type { Server } from 'node:http'
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, LogController } from 'fastify'
 import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { DestinationStream } from 'pino'
 import type { DependencyContainer } from 'tsyringe'
-import type { Config } from './config/config.js'
-import { TOKENS } from './container.js'
+import { servicesOf } from './container.js'
 import apiVersion from './http/plugins/app/api-version.js'
 import authentication from './http/plugins/app/authentication.js'
 import clientErrors, { clientErrorHandler } from './http/plugins/app/client-errors.js'
@@ -42,14 +40,8 @@ import { readProbeCheck, tableStatusCheck } from './observability/dynamodb-healt
 import { eventLoopCheck } from './observability/event-loop-health.js'
 import { HealthMonitor } from './observability/health-monitor.js'
 import { createLogger } from './observability/logger.js'
-import type { Metrics } from './observability/metrics.js'
 import { redactedKeys } from './observability/redaction.js'
 import { ALL_MODELS, AUDITED_ENTITY_TYPES, RESOURCES, resourceService } from './resources/index.js'
-import type { AuditService } from './services/audit-service.js'
-import type { IdempotencyStore } from './services/idempotency-store.js'
-import type { TenantService } from './services/tenant-service.js'
-import type { TenantStandingCache } from './services/tenant-standing-cache.js'
-import type { UserService } from './services/user-service.js'
 
 export interface BuildAppOptions {
   /** Overrides of Fastify's own options (server.ts passes its timeouts). */
@@ -67,8 +59,9 @@ export async function buildApp(
   container: DependencyContainer,
   options: BuildAppOptions = {},
 ): Promise<FastifyInstance> {
-  const config = container.resolve<Config>(TOKENS.Config)
-  const metrics = container.resolve<Metrics>(TOKENS.Metrics)
+  const services = servicesOf(container)
+  const config = services.Config
+  const metrics = services.Metrics
   const unversioned = new UnversionedPaths()
   const app = Fastify({
     loggerInstance: createLogger(
@@ -117,15 +110,15 @@ export async function buildApp(
   await app.register(jwt, { jwt: config.jwt })
   await app.register(authentication)
   await app.register(tenantStanding, {
-    standings: container.resolve<TenantStandingCache>(TOKENS.TenantStandingCache),
+    standings: services.TenantStandingCache,
   })
   await app.register(rateLimit, { limits: config.rateLimitPerMinute })
-  await app.register(idempotency, { store: container.resolve<IdempotencyStore>(TOKENS.IdempotencyStore) })
+  await app.register(idempotency, { store: services.IdempotencyStore })
   await app.register(requestLogging)
   await app.register(httpMetrics, { metrics })
 
-  const client = container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)
-  const data = container.resolve<DynamoDBClient>(TOKENS.DataClient)
+  const client = services.DynamoDbClient
+  const data = services.DataClient
   app.addHook('onClose', async () => {
     data.destroy()
     client.destroy()
@@ -149,9 +142,9 @@ export async function buildApp(
   )
   await app.register(healthRoutes, { monitor: health, details: config.health.details })
   await app.register(docsRoutes)
-  const tenants = container.resolve<TenantService>(TOKENS.TenantService)
-  const users = container.resolve<UserService>(TOKENS.UserService)
-  const audit = container.resolve<AuditService>(TOKENS.AuditService)
+  const tenants = services.TenantService
+  const users = services.UserService
+  const audit = services.AuditService
   await app.register(versionedRoutes, {
     changes: API_CHANGES,
     unversioned,

@@ -1,5 +1,6 @@
-// The one DI container, assembled at start-up. Tests call buildContainer and then register their
-// own value for any token before building the app.
+// The one DI container, assembled at start-up. Everything in it is reached by name through
+// servicesOf(container), typed by Registrations; tests register their own value for a token
+// (TOKENS.<name>) before building the app.
 import 'reflect-metadata'
 import { createHash } from 'node:crypto'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
@@ -27,100 +28,116 @@ import { TenantService } from './services/tenant-service.js'
 import { TenantStandingCache } from './services/tenant-standing-cache.js'
 import { UserService } from './services/user-service.js'
 
-export const TOKENS = {
-  Config: Symbol('Config'),
-  Clock: Symbol('Clock'),
-  Metrics: Symbol('Metrics'),
+/** What the container holds, by name. Each resource's service is reached with resourceService(). */
+export interface Registrations {
+  Config: Readonly<Config>
+  Clock: Clock
+  Metrics: Metrics
   /** Health checks and table administration. */
-  DynamoDbClient: Symbol('DynamoDbClient'),
+  DynamoDbClient: DynamoDBClient
   /** Every data call, through the gateway: see createDataClient. */
-  DataClient: Symbol('DataClient'),
-  CursorCodec: Symbol('CursorCodec'),
-  ItemCache: Symbol('ItemCache'),
-  TableGateway: Symbol('TableGateway'),
-  ChangeWriter: Symbol('ChangeWriter'),
-  FieldCipher: Symbol('FieldCipher'),
-  BlindIndex: Symbol('BlindIndex'),
-  TenantStandingCache: Symbol('TenantStandingCache'),
-  TenantService: Symbol('TenantService'),
-  UserService: Symbol('UserService'),
-  AuditService: Symbol('AuditService'),
-  IdempotencyStore: Symbol('IdempotencyStore'),
-} as const
+  DataClient: DynamoDBClient
+  CursorCodec: CursorCodec
+  ItemCache: ItemCache
+  TableGateway: TableGateway
+  ChangeWriter: ChangeWriter
+  FieldCipher: FieldCipher
+  BlindIndex: BlindIndex
+  TenantStandingCache: TenantStandingCache
+  TenantService: TenantService
+  UserService: UserService
+  AuditService: AuditService
+  IdempotencyStore: IdempotencyStore
+}
+
+type Name = keyof Registrations
+
+export const TOKENS = Object.fromEntries(
+  (
+    [
+      'Config',
+      'Clock',
+      'Metrics',
+      'DynamoDbClient',
+      'DataClient',
+      'CursorCodec',
+      'ItemCache',
+      'TableGateway',
+      'ChangeWriter',
+      'FieldCipher',
+      'BlindIndex',
+      'TenantStandingCache',
+      'TenantService',
+      'UserService',
+      'AuditService',
+      'IdempotencyStore',
+    ] satisfies Name[]
+  ).map((name) => [name, Symbol(name)]),
+) as { readonly [K in Name]: symbol }
+
+/** The container's registrations, typed, each resolved when first read. */
+export function servicesOf(container: DependencyContainer): Readonly<Registrations> {
+  const services = {} as Registrations
+  for (const name of Object.keys(TOKENS) as Name[]) {
+    Object.defineProperty(services, name, { get: () => container.resolve(TOKENS[name]), enumerable: true })
+  }
+  return services
+}
 
 export function buildContainer(config: Readonly<Config>): DependencyContainer {
   const container = rootContainer.createChildContainer()
-  const singleton = <T>(token: symbol | string, create: (c: DependencyContainer) => T) =>
-    container.register<T>(token, { useFactory: instanceCachingFactory(create) })
+  const services = servicesOf(container)
+  const singleton = <K extends Name>(name: K, create: () => Registrations[K]) =>
+    container.register(TOKENS[name], { useFactory: instanceCachingFactory(create) })
+  const { dynamodb, encryption } = config
+  const backoff = { ...DEFAULT_BACKOFF, maxAttempts: dynamodb.batchMaxAttempts }
 
   container.register(TOKENS.Config, { useValue: config })
-  container.register<Clock>(TOKENS.Clock, { useValue: systemClock })
-  singleton(TOKENS.Metrics, () => new Metrics())
-  singleton(TOKENS.DynamoDbClient, (c) => {
-    const client = createDynamoDbClient(config.dynamodb)
-    instrumentClient(client, c.resolve<Metrics>(TOKENS.Metrics))
+  container.register(TOKENS.Clock, { useValue: systemClock })
+  singleton('Metrics', () => new Metrics())
+  const instrumented = (client: DynamoDBClient) => {
+    instrumentClient(client, services.Metrics)
     return client
-  })
-  singleton(TOKENS.DataClient, (c) => {
-    const client = createDataClient(config.dynamodb, c.resolve<DynamoDBClient>(TOKENS.DynamoDbClient))
-    instrumentClient(client, c.resolve<Metrics>(TOKENS.Metrics))
-    return client
-  })
-  singleton(TOKENS.CursorCodec, () => new CursorCodec(config.cursorSecret))
-  singleton(TOKENS.ItemCache, (c) => new ItemCache(config.cache, c.resolve<Metrics>(TOKENS.Metrics)))
-  singleton(TOKENS.TableGateway, (c) => {
-    const metrics = c.resolve<Metrics>(TOKENS.Metrics)
-    const { tableName } = config.dynamodb
-    return new TableGateway(c.resolve<DynamoDBClient>(TOKENS.DataClient), {
+  }
+  singleton('DynamoDbClient', () => instrumented(createDynamoDbClient(dynamodb)))
+  singleton('DataClient', () => instrumented(createDataClient(dynamodb, services.DynamoDbClient)))
+  singleton('CursorCodec', () => new CursorCodec(config.cursorSecret))
+  singleton('ItemCache', () => new ItemCache(config.cache, services.Metrics))
+  singleton('TableGateway', () => {
+    const { tableName } = dynamodb
+    return new TableGateway(services.DataClient, {
       tableName,
-      cursors: c.resolve<CursorCodec>(TOKENS.CursorCodec),
-      cache: c.resolve<ItemCache>(TOKENS.ItemCache),
+      cursors: services.CursorCodec,
+      cache: services.ItemCache,
       batch: {
-        backoff: { ...DEFAULT_BACKOFF, maxAttempts: config.dynamodb.batchMaxAttempts },
-        concurrency: config.dynamodb.batchConcurrency,
+        backoff,
+        concurrency: dynamodb.batchConcurrency,
         onUnprocessed: (operation, count) =>
-          metrics.dynamodbUnprocessed.inc({ operation, table: tableName }, count),
+          services.Metrics.dynamodbUnprocessed.inc({ operation, table: tableName }, count),
       },
     })
   })
   singleton(
-    TOKENS.ChangeWriter,
-    (c) =>
-      new ChangeWriter(c.resolve<TableGateway>(TOKENS.TableGateway), {
-        tableName: config.dynamodb.tableName,
-        softDeleteRetentionSeconds: config.dynamodb.softDeleteRetentionDays * 86_400,
-        backoff: { ...DEFAULT_BACKOFF, maxAttempts: config.dynamodb.batchMaxAttempts },
-        concurrency: config.dynamodb.batchConcurrency,
+    'ChangeWriter',
+    () =>
+      new ChangeWriter(services.TableGateway, {
+        tableName: dynamodb.tableName,
+        softDeleteRetentionSeconds: dynamodb.softDeleteRetentionDays * 86_400,
+        backoff,
+        concurrency: dynamodb.batchConcurrency,
       }),
   )
   for (const resource of RESOURCES) {
-    singleton(
-      serviceToken(resource),
-      (c) =>
-        new ResourceService(
-          resource,
-          c.resolve<TableGateway>(TOKENS.TableGateway),
-          c.resolve<ChangeWriter>(TOKENS.ChangeWriter),
-          c.resolve<Clock>(TOKENS.Clock),
-        ),
-    )
+    container.register(serviceToken(resource), {
+      useFactory: instanceCachingFactory(
+        () => new ResourceService(resource, services.TableGateway, services.ChangeWriter, services.Clock),
+      ),
+    })
   }
-  registerTenancy(container, config)
-  return container
-}
 
-/** Tenants, users, the audit log and what they need: encryption, the blind index, idempotency. */
-function registerTenancy(container: DependencyContainer, config: Readonly<Config>): void {
-  const singleton = <T>(token: symbol, create: (c: DependencyContainer) => T) =>
-    container.register<T>(token, { useFactory: instanceCachingFactory(create) })
-  const gateway = (c: DependencyContainer) => c.resolve<TableGateway>(TOKENS.TableGateway)
-  const changes = (c: DependencyContainer) => c.resolve<ChangeWriter>(TOKENS.ChangeWriter)
-  const clock = (c: DependencyContainer) => c.resolve<Clock>(TOKENS.Clock)
-  const { encryption } = config
-
-  singleton(TOKENS.FieldCipher, () => {
+  singleton('FieldCipher', () => {
     const provider = encryption.kmsKeyId
-      ? new KmsKeyProvider(new KMSClient({ region: config.dynamodb.region }), encryption.kmsKeyId)
+      ? new KmsKeyProvider(new KMSClient({ region: dynamodb.region }), encryption.kmsKeyId)
       : new LocalKeyProvider(parseMasterKeys(encryption.localMasterKeys), encryption.localMasterKeyId)
     return new FieldCipher(provider, {
       maxUses: encryption.dataKeyMaxUses,
@@ -129,41 +146,45 @@ function registerTenancy(container: DependencyContainer, config: Readonly<Config
     })
   })
   singleton(
-    TOKENS.BlindIndex,
+    'BlindIndex',
     () => new BlindIndex(createHash('sha256').update(encryption.blindIndexKey).digest()),
   )
-  singleton(TOKENS.TenantStandingCache, (c) => new TenantStandingCache(gateway(c), config.tenantCacheTtlMs))
   singleton(
-    TOKENS.TenantService,
-    (c) =>
+    'TenantStandingCache',
+    () => new TenantStandingCache(services.TableGateway, config.tenantCacheTtlMs),
+  )
+  singleton(
+    'TenantService',
+    () =>
       new TenantService(
-        gateway(c),
-        changes(c),
-        c.resolve<TenantStandingCache>(TOKENS.TenantStandingCache),
-        clock(c),
+        services.TableGateway,
+        services.ChangeWriter,
+        services.TenantStandingCache,
+        services.Clock,
       ),
   )
   singleton(
-    TOKENS.UserService,
-    (c) =>
+    'UserService',
+    () =>
       new UserService(
-        gateway(c),
-        changes(c),
-        c.resolve<FieldCipher>(TOKENS.FieldCipher),
-        c.resolve<BlindIndex>(TOKENS.BlindIndex),
-        clock(c),
+        services.TableGateway,
+        services.ChangeWriter,
+        services.FieldCipher,
+        services.BlindIndex,
+        services.Clock,
       ),
   )
-  singleton(TOKENS.AuditService, (c) => new AuditService(gateway(c)))
+  singleton('AuditService', () => new AuditService(services.TableGateway))
   singleton(
-    TOKENS.IdempotencyStore,
-    (c) =>
+    'IdempotencyStore',
+    () =>
       new IdempotencyStore(
-        gateway(c),
-        c.resolve<FieldCipher>(TOKENS.FieldCipher),
-        // A request still unanswered after the server's request timeout has failed; its key is free.
+        services.TableGateway,
+        services.FieldCipher,
+        // The lock lasts as long as a request may: after it, the next retry takes the key over.
         { retentionSeconds: config.idempotencyTtlSeconds, lockMs: config.http.requestTimeoutMs || 120_000 },
-        clock(c),
+        services.Clock,
       ),
   )
+  return container
 }

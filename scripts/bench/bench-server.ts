@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import { ulid } from 'ulid'
 import { buildApp } from '../../src/app.js'
 import { type Config, type Environment, loadConfig } from '../../src/config/config.js'
-import { buildContainer, TOKENS } from '../../src/container.js'
+import { buildContainer, servicesOf } from '../../src/container.js'
 import { createDocumentClient, createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { ensureTable } from '../../src/db/table-admin.js'
 import { tableDefinition } from '../../src/models/index.js'
@@ -100,7 +100,7 @@ export async function startBenchServer(): Promise<BenchServer> {
       baseUrl,
       config,
       tableName: table.tableName,
-      document: createDocumentClient(container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)),
+      document: createDocumentClient(servicesOf(container).DynamoDbClient),
       token: table.token,
       stop: () => stopAll(running, table),
     }

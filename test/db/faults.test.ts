@@ -1,10 +1,8 @@
 // Faults injected at the SDK middleware level against real DynamoDB Local: every item is written
 // exactly once (with its audit entry), and what cannot be written is reported, never dropped.
 import t, { type Test } from 'tap'
-import { TOKENS } from '../../src/container.js'
-import type { TableGateway } from '../../src/db/table-gateway.js'
+import { servicesOf } from '../../src/container.js'
 import { Group, initialise } from '../../src/models/index.js'
-import type { Metrics } from '../../src/observability/metrics.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import {
   cancelledByThrottling,
@@ -19,7 +17,7 @@ const groupBodies = (count: number, prefix: string) =>
   Array.from({ length: count }, (_, i) => ({ name: `${prefix} ${i}`, groupType: 'team' }))
 
 const clientOf = (app: TestApp) => app.data
-const metricsOf = (app: TestApp) => app.container.resolve<Metrics>(TOKENS.Metrics)
+const metricsOf = (app: TestApp) => servicesOf(app.container).Metrics
 
 /** Each group once, each with exactly one `create` audit entry, and nothing else. */
 async function assertWrittenOnce(t: Test, app: TestApp, ids: readonly string[]) {
@@ -111,7 +109,7 @@ t.test(
   'batch writes retry throttling and partial UnprocessedItems; what never gets through is returned',
   async (t) => {
     const app = await buildTestApp(t, { env: { DYNAMODB_MAX_ATTEMPTS: '4', BATCH_MAX_ATTEMPTS: '4' } })
-    const gateway = app.container.resolve<TableGateway>(TOKENS.TableGateway)
+    const gateway = servicesOf(app.container).TableGateway
     const throttled = failAttempts(clientOf(app), {
       operation: 'BatchWriteItem',
       attempts: 3,

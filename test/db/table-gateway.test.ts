@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import t, { type Test } from 'tap'
-import { TOKENS } from '../../src/container.js'
+import { servicesOf } from '../../src/container.js'
 import {
   and,
   beginsWith,
@@ -19,7 +19,6 @@ import {
   notExists,
   or,
 } from '../../src/db/filter.js'
-import type { TableGateway } from '../../src/db/table-gateway.js'
 import { AppError } from '../../src/errors/app-error.js'
 import { Group, keyOf } from '../../src/models/index.js'
 import type { Metrics } from '../../src/observability/metrics.js'
@@ -57,9 +56,9 @@ async function setUp(t: Test, options: TestAppOptions = {}) {
     ...testApp,
     sent,
     count: (name: string) => sent.filter((command) => command.name === name).length,
-    gateway: testApp.container.resolve<TableGateway>(TOKENS.TableGateway),
+    gateway: servicesOf(testApp.container).TableGateway,
     groups: resourceService(testApp.container, groupResource),
-    metrics: testApp.container.resolve<Metrics>(TOKENS.Metrics),
+    metrics: servicesOf(testApp.container).Metrics,
   }
 }
 

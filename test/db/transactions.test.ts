@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import t, { type Test } from 'tap'
-import { TOKENS } from '../../src/container.js'
+import { servicesOf } from '../../src/container.js'
 import type { TableGateway } from '../../src/db/table-gateway.js'
 import {
   MAX_TRANSACTION_ACTIONS,
@@ -31,7 +31,7 @@ async function harness(t: Test): Promise<Harness> {
     },
     'testRecordCommands',
   )
-  return { gateway: container.resolve<TableGateway>(TOKENS.TableGateway), document, tableName, sent }
+  return { gateway: servicesOf(container).TableGateway, document, tableName, sent }
 }
 
 const key = (tenantId: string, name: string) => ({

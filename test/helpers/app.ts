@@ -8,7 +8,7 @@ import type { DestinationStream } from 'pino'
 import type { DependencyContainer } from 'tsyringe'
 import { buildApp } from '../../src/app.js'
 import { type Config, type Environment, loadConfig } from '../../src/config/config.js'
-import { buildContainer, TOKENS } from '../../src/container.js'
+import { buildContainer, servicesOf } from '../../src/container.js'
 import { createDocumentClient } from '../../src/db/dynamodb-client.js'
 import type { Role } from '../../src/models/index.js'
 import { checkResponses, committedContract } from './contract.js'
@@ -111,8 +111,8 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
     config,
     tableName,
     routes,
-    data: container.resolve<DynamoDBClient>(TOKENS.DataClient),
-    document: createDocumentClient(container.resolve<DynamoDBClient>(TOKENS.DynamoDbClient)),
+    data: servicesOf(container).DataClient,
+    document: createDocumentClient(servicesOf(container).DynamoDbClient),
     token,
     as: (tenantId, userId, roles) => {
       const authorization = `Bearer ${token(tenantId, userId, roles)}`

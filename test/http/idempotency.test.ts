@@ -4,8 +4,8 @@
 // writes: every acknowledged write has exactly one audit entry, and nothing else does.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t from 'tap'
-import { TOKENS } from '../../src/container.js'
-import type { IdempotencyStore, StoredResponse } from '../../src/services/idempotency-store.js'
+import { servicesOf, TOKENS } from '../../src/container.js'
+import type { StoredResponse } from '../../src/services/idempotency-store.js'
 import { buildTestApp } from '../helpers/app.js'
 import { expectError, expectReplay } from '../helpers/expect.js'
 import { failAttempts, throttling } from '../helpers/faults.js'
@@ -226,7 +226,7 @@ t.test('a failed or crashed request: the next retry with its key finishes the wo
     register: (container) => container.register(TOKENS.Clock, { useValue: clock }),
   })
   const client = app.data
-  const store = app.container.resolve<IdempotencyStore>(TOKENS.IdempotencyStore)
+  const store = servicesOf(app.container).IdempotencyStore
   const alice = app.as('acme', 'alice', ['tenant_admin'])
   const body = { name: 'after a failure', groupType: 'team' }
   const request: InjectOptions = {
