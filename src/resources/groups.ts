@@ -14,7 +14,8 @@ import {
 } from '../http/routes/groups/schemas.js'
 import { GROUP_CHANGES_V1 } from '../http/routes/groups/v1.js'
 import { maxBatchBytes } from '../http/schemas/batch-items.js'
-import { Group, subjectOf } from '../models/index.js'
+import { presenter } from '../http/schemas/resource-schemas.js'
+import { Group } from '../models/index.js'
 import { isTenantAdmin, type RequestContext } from '../services/request-context.js'
 import { createdTimeList, partitionList } from '../services/resource-lists.js'
 import { defineResource } from './define-resource.js'
@@ -76,12 +77,7 @@ export const groups = defineResource({
     listed: listedGroup,
     batch: { body: batchCreateGroupsBody, outcomes: batchOutcomes },
   },
-  present(item, fields = GROUP_RESPONSE_FIELDS) {
-    const body: Record<string, unknown> = {}
-    for (const field of fields)
-      body[field] = field === 'userId' ? subjectOf(item.userId) : item[field as keyof Group]
-    return body
-  },
+  present: presenter(GROUP_RESPONSE_FIELDS),
   pickList: (query) => ({
     list: query.scope === 'mine' && query.groupType ? mine : query.groupType ? ofType : byCreation,
     params: query,

@@ -2,9 +2,10 @@
 import { z } from 'zod'
 import { VISIBILITIES } from '../../../models/index.js'
 import { timestamp } from '../../schemas/envelope.js'
+import { batchOutcomesOf, EXAMPLE_ID } from '../../schemas/resource-schemas.js'
 
 export const GROUP_EXAMPLE = {
-  id: '01HM4ZB3Q5X7K9N2P4R6T8V0WY',
+  id: EXAMPLE_ID,
   tenantId: 'acme',
   userId: 'alice',
   name: 'Platform team',
@@ -45,35 +46,5 @@ export const listedGroup = z
     examples: [GROUP_EXAMPLE, { id: GROUP_EXAMPLE.id, name: GROUP_EXAMPLE.name }],
   })
 
-const itemError = z.strictObject({
-  code: z
-    .string()
-    .meta({ description: 'VALIDATION_ERROR, or SERVICE_UNAVAILABLE when it could not be written' }),
-  message: z.string(),
-  details: z.array(z.strictObject({ field: z.string(), message: z.string() })).optional(),
-})
-
 /** What became of each item of a batch create. */
-export const batchOutcomes = z
-  .array(
-    z.union([
-      z.strictObject({ index: z.int().min(0), id: z.string().meta({ description: 'the new group’s id' }) }),
-      z.strictObject({ index: z.int().min(0), error: itemError }),
-    ]),
-  )
-  .meta({
-    id: 'GroupBatchOutcomes',
-    examples: [
-      [
-        { index: 0, id: GROUP_EXAMPLE.id },
-        {
-          index: 1,
-          error: {
-            code: 'VALIDATION_ERROR',
-            message: 'invalid item',
-            details: [{ field: 'name', message: 'Too small: expected string to have >=1 characters' }],
-          },
-        },
-      ],
-    ],
-  })
+export const batchOutcomes = batchOutcomesOf('Group', 'group')

@@ -1,15 +1,15 @@
 // The v2 group shapes. zod is the single source of truth: validation, types and the OpenAPI document.
 import { z } from 'zod'
-import { MAX_CURSOR_LENGTH, VISIBILITIES } from '../../../models/index.js'
+import { VISIBILITIES } from '../../../models/index.js'
 import { checkedItem } from '../../schemas/batch-items.js'
+import { createdRangeParameters, fieldList, pageParameters } from '../../schemas/list-query.js'
+import { ULID_PATTERN } from '../../schemas/resource-schemas.js'
 
 /** The most items one batch create takes. */
 export const MAX_GROUP_BATCH = 1000
 
 export const GROUP_TYPE_PATTERN = /^[a-z0-9_-]{1,50}$/
 const GROUP_TYPE_MESSAGE = 'groupType must match ^[a-z0-9_-]{1,50}$'
-// ULIDs are Crockford base32 and case-insensitive.
-const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}$/
 
 const privacySettings = z.strictObject({ visibility: z.enum(VISIBILITIES) })
 
@@ -74,35 +74,13 @@ export const GROUP_RESPONSE_FIELDS = [
   'updatedUtc',
 ] as const
 
-/** ISO-8601 or unix seconds, as unix seconds. */
-const timestamp = z.string().transform((value, context) => {
-  if (/^\d{1,10}$/.test(value)) return Number(value)
-  const millis =
-    z.iso.datetime({ offset: true }).safeParse(value).success || z.iso.date().safeParse(value).success
-      ? Date.parse(value)
-      : Number.NaN
-  if (Number.isNaN(millis)) {
-    context.addIssue({ code: 'custom', message: 'must be an ISO-8601 timestamp or unix seconds' })
-    return z.NEVER
-  }
-  return Math.floor(millis / 1000)
-})
-
-const fieldList = z
-  .string()
-  .transform((value) => [...new Set(value.split(',').map((field) => field.trim()))])
-  .pipe(z.array(z.enum(GROUP_RESPONSE_FIELDS)).min(1))
-
 export const listGroupsQuery = z
   .strictObject({
     scope: z.enum(['mine']).optional(),
     groupType: z.string().regex(GROUP_TYPE_PATTERN, GROUP_TYPE_MESSAGE).optional(),
-    createdFrom: timestamp.optional(),
-    createdTo: timestamp.optional(),
-    order: z.enum(['asc', 'desc']).default('desc'),
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
-    fields: fieldList.optional(),
+    ...createdRangeParameters,
+    ...pageParameters,
+    fields: fieldList(GROUP_RESPONSE_FIELDS).optional(),
   })
   .superRefine((query, context) => {
     if (query.scope === 'mine' && !query.groupType) {

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { PrivacySettings } from '../../../models/index.js'
 import { type CheckedItem, checkedItem } from '../../schemas/batch-items.js'
+import { fieldList } from '../../schemas/list-query.js'
 import {
   type FieldRenames,
   fieldNameToCurrent,
@@ -51,11 +52,7 @@ export const updateGroupBodyV1 = z
 
 const V1_RESPONSE_FIELDS = GROUP_RESPONSE_FIELDS.map((field) => fieldNameToVersion(GROUP_RENAMES_V1, field))
 const [firstField = 'id', ...otherFields] = V1_RESPONSE_FIELDS
-
-const fieldListV1 = z
-  .string()
-  .transform((value) => [...new Set(value.split(',').map((field) => field.trim()))])
-  .pipe(z.array(z.enum([firstField, ...otherFields])).min(1))
+const fieldListV1 = fieldList([firstField, ...otherFields])
 
 export const listGroupsQueryV1 = z
   .strictObject(shapeToVersion(listGroupsQuery.shape, GROUP_RENAMES_V1, { fields: fieldListV1.optional() }))
