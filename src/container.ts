@@ -23,10 +23,10 @@ import { LocalKeyProvider, parseMasterKeys } from './security/local-key-provider
 import { AuditService } from './services/audit-service.js'
 import { type Clock, systemClock } from './services/clock.js'
 import { IdempotencyStore } from './services/idempotency-store.js'
+import type { ResourceDeps } from './services/resource-hooks.js'
 import { ResourceService } from './services/resource-service.js'
 import { TenantService } from './services/tenant-service.js'
 import { TenantStandingCache } from './services/tenant-standing-cache.js'
-import { UserService } from './services/user-service.js'
 
 /** What the container holds, by name. Each resource's service is reached with resourceService(). */
 export interface Registrations {
@@ -45,7 +45,6 @@ export interface Registrations {
   BlindIndex: BlindIndex
   TenantStandingCache: TenantStandingCache
   TenantService: TenantService
-  UserService: UserService
   AuditService: AuditService
   IdempotencyStore: IdempotencyStore
 }
@@ -68,7 +67,6 @@ export const TOKENS = Object.fromEntries(
       'BlindIndex',
       'TenantStandingCache',
       'TenantService',
-      'UserService',
       'AuditService',
       'IdempotencyStore',
     ] satisfies Name[]
@@ -127,10 +125,26 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
         concurrency: dynamodb.batchConcurrency,
       }),
   )
+  // Each resolved when a hook first reads it.
+  const deps: ResourceDeps = {
+    get gateway() {
+      return services.TableGateway
+    },
+    get cipher() {
+      return services.FieldCipher
+    },
+    get blindIndex() {
+      return services.BlindIndex
+    },
+    get standings() {
+      return services.TenantStandingCache
+    },
+  }
   for (const resource of RESOURCES) {
     container.register(serviceToken(resource), {
       useFactory: instanceCachingFactory(
-        () => new ResourceService(resource, services.TableGateway, services.ChangeWriter, services.Clock),
+        () =>
+          new ResourceService(resource, services.TableGateway, services.ChangeWriter, services.Clock, deps),
       ),
     })
   }
@@ -160,17 +174,6 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
         services.TableGateway,
         services.ChangeWriter,
         services.TenantStandingCache,
-        services.Clock,
-      ),
-  )
-  singleton(
-    'UserService',
-    () =>
-      new UserService(
-        services.TableGateway,
-        services.ChangeWriter,
-        services.FieldCipher,
-        services.BlindIndex,
         services.Clock,
       ),
   )

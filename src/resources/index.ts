@@ -7,13 +7,13 @@ import {
   type ModelClass,
   Tenant,
   type TenantModel,
-  User,
 } from '../models/index.js'
 import type { ResourceService } from '../services/resource-service.js'
 import type { AnyResource, ResourceDeclaration } from './define-resource.js'
 import { groups } from './groups.js'
+import { users } from './users.js'
 
-export const RESOURCES: readonly AnyResource[] = [groups]
+export const RESOURCES: readonly AnyResource[] = [groups, users]
 
 /**
  * Every model the table stores: each resource's, then the core ones. The table definition (and its
@@ -24,10 +24,9 @@ export const ALL_MODELS: readonly ModelClass<Model>[] = [
   ...CORE_MODELS,
 ]
 
-/** What the audit log records changes to: each resource, then users and tenants. */
+/** What the audit log records changes to: each resource, then tenants. */
 export const AUDITED_ENTITY_TYPES: readonly [string, ...string[]] = [
   ...RESOURCES.map((resource) => layoutOf(resource.model).modelName),
-  layoutOf(User).modelName,
   layoutOf(Tenant).modelName,
 ] as unknown as [string, ...string[]]
 

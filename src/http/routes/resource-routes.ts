@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { z } from 'zod'
 import type { ErrorDetail } from '../../errors/app-error.js'
 import type { TenantModel } from '../../models/index.js'
+import type { LookupSpec } from '../../services/resource-hooks.js'
 import type { ListSpec, PageRequest, ResourceService } from '../../services/resource-service.js'
 import { page, success } from '../envelope.js'
 import { etagOf, ifMatchHeaders, parseIfMatch } from '../if-match.js'
@@ -13,6 +14,9 @@ import type { CheckedItem } from '../schemas/batch-items.js'
 import { dataResponse, errorResponses, HEADERS, noContent, pageResponse } from '../schemas/responses.js'
 
 type Schema = z.ZodType
+type App = Parameters<FastifyPluginAsyncZod>[0]
+/** The routes a resource may go without. */
+export type GenericRoute = 'delete'
 
 /** The HTTP side of a resource: its path, shapes, documentation and how a list query is read. */
 export interface ResourceRoutesSpec<M extends TenantModel, Create, Update, Query extends PageRequest> {
@@ -31,12 +35,19 @@ export interface ResourceRoutesSpec<M extends TenantModel, Create, Update, Query
   }
   present(item: M, fields?: readonly string[]): Record<string, unknown>
   /** Which list a query reads, and its parameters. */
-  pickList(query: Query): { list: ListSpec<M, Query>; params: Query }
+  pickList(query: Query): { list: ListSpec<M, Query> | LookupSpec<Query>; params: Query }
+  /** How an id in a path becomes the id an item holds, and back (both unchanged when absent). */
+  pathId?: { fromPath(id: string): string; toPath(id: string): string }
+  /** The keys log lines name a changed item's id with (`<noun>Id` when absent). */
+  logKeys?: { created: string; updated: string; deleted: string }
+  omit?: readonly GenericRoute[]
+  /** Routes of the resource's own, registered before the generic ones that take an id. */
+  extraRoutes?(app: App, service: ResourceService<M, Create, Update>): void
   docs: {
     create: string
     read: string
     update: string
-    delete: string
+    delete?: string
     list: { summary: string; description?: string; response: string }
     batch?: { summary: string; description: string }
   }
@@ -48,6 +59,12 @@ export function resourceRoutes<M extends TenantModel, Create, Update, Query exte
 ): FastifyPluginAsyncZod<{ service: ResourceService<M, Create, Update> }> {
   const { path, noun, schemas, docs } = spec
   const logKey = `${noun}Id`
+  const logKeys = spec.logKeys ?? { created: logKey, updated: logKey, deleted: logKey }
+  const fromPath = (params: unknown) => {
+    const { id } = params as { id: string }
+    return spec.pathId ? spec.pathId.fromPath(id) : id
+  }
+  const toPath = (id: string) => (spec.pathId ? spec.pathId.toPath(id) : id)
   const one = dataResponse(schemas.item, `the ${noun}`, { ETag: HEADERS.ETag })
   const conflicts = errorResponses(409, 412)
   const present = (item: M) => success(spec.present(item))
@@ -68,10 +85,10 @@ export function resourceRoutes<M extends TenantModel, Create, Update, Query exte
       },
       async (request, reply) => {
         const created = unwrap(await service.create(request.auth, request.body as Create))
-        request.log.info({ [logKey]: created.id }, `${noun} created`)
+        request.log.info({ [logKeys.created]: created.id }, `${noun} created`)
         return reply
           .status(201)
-          .header('Location', locationOf(request.url, created.id))
+          .header('Location', locationOf(request.url, toPath(created.id)))
           .header('ETag', etagOf(created.version))
           .send(present(created))
       },
@@ -128,11 +145,13 @@ export function resourceRoutes<M extends TenantModel, Create, Update, Query exte
       )
     }
 
+    spec.extraRoutes?.(app, service)
+
     app.get(
       `${path}/:id`,
       { schema: { params: schemas.params, summary: docs.read, response: { 200: one } } },
       async (request, reply) => {
-        const found = unwrap(await service.get(request.auth, (request.params as { id: string }).id))
+        const found = unwrap(await service.get(request.auth, fromPath(request.params)))
         return reply.header('ETag', etagOf(found.version)).send(present(found))
       },
     )
@@ -150,31 +169,32 @@ export function resourceRoutes<M extends TenantModel, Create, Update, Query exte
       },
       async (request, reply) => {
         const ifMatch = parseIfMatch(request.headers['if-match'])
-        const { id } = request.params as { id: string }
+        const id = fromPath(request.params)
         const updated = unwrap(await service.update(request.auth, id, request.body as Update, ifMatch))
-        request.log.info({ [logKey]: updated.id, version: updated.version }, `${noun} updated`)
+        request.log.info({ [logKeys.updated]: updated.id, version: updated.version }, `${noun} updated`)
         return reply.header('ETag', etagOf(updated.version)).send(present(updated))
       },
     )
 
-    app.delete(
-      `${path}/:id`,
-      {
-        schema: {
-          params: schemas.params,
-          headers: ifMatchHeaders,
-          summary: docs.delete,
-          response: { 204: noContent('deleted'), ...conflicts },
+    if (!spec.omit?.includes('delete'))
+      app.delete(
+        `${path}/:id`,
+        {
+          schema: {
+            params: schemas.params,
+            headers: ifMatchHeaders,
+            summary: docs.delete,
+            response: { 204: noContent('deleted'), ...conflicts },
+          },
         },
-      },
-      async (request, reply) => {
-        const ifMatch = parseIfMatch(request.headers['if-match'])
-        const { id } = request.params as { id: string }
-        unwrap(await service.delete(request.auth, id, ifMatch))
-        request.log.info({ [logKey]: id }, `${noun} deleted`)
-        return reply.status(204).send()
-      },
-    )
+        async (request, reply) => {
+          const ifMatch = parseIfMatch(request.headers['if-match'])
+          unwrap(await service.delete(request.auth, fromPath(request.params), ifMatch))
+          // The id as the path gave it.
+          request.log.info({ [logKeys.deleted]: (request.params as { id: string }).id }, `${noun} deleted`)
+          return reply.status(204).send()
+        },
+      )
 
     const { response: listed, ...listDocs } = docs.list
     app.get(
