@@ -1,4 +1,4 @@
-// The response envelope of API.md, built in one place.
+// The response envelope of docs/api.md, built in one place.
 import type { AppError } from '../errors/app-error.js'
 
 export function success<T>(data: T) {

@@ -1,7 +1,7 @@
 import { newUlid } from './ids.js'
 import type { IndexDefinitions } from './indexes.js'
 
-/** Fields every stored item carries (DESIGN.md), in camelCase. */
+/** Fields every stored item carries (docs/design.md), in camelCase. */
 export abstract class Model {
   id = ''
   modelVersion = 1

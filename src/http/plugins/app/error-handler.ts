@@ -1,4 +1,4 @@
-// Maps every error to the envelope of API.md: known errors keep their code, framework errors get
+// Maps every error to the envelope of docs/api.md: known errors keep their code, framework errors get
 // the matching code, and anything else is a 500 whose detail stays in the log.
 import type { errorCodes, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
