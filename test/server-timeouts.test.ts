@@ -5,6 +5,7 @@ import { TEST_JWT_SECRET } from './helpers/app.js'
 import { createTestTable } from './helpers/dynamodb.js'
 import { rawConnection } from './helpers/raw-connection.js'
 import { type ServerProcess, startServerProcess } from './helpers/server-process.js'
+import { until } from './helpers/until.js'
 
 async function startServer(t: Test, env: Record<string, string>): Promise<ServerProcess> {
   const { endpoint, tableName } = await createTestTable()
@@ -17,7 +18,7 @@ t.test('keep-alive outlasts the ALB idle timeout by default', async (t) => {
   const server = await startServer(t, {})
   const connection = await rawConnection(server.port)
   connection.socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')
-  await new Promise((resolve) => setTimeout(resolve, 300))
+  await until(() => connection.received().includes('\r\n\r\n'), 5_000)
   t.match(connection.received(), /^HTTP\/1\.1 200/)
   t.match(connection.received(), /\r\nKeep-Alive: timeout=65\r\n/i, 'keep-alive 65 s (above the ALB 60 s)')
   connection.socket.destroy()

@@ -8,9 +8,10 @@ import type { DestinationStream } from 'pino'
 import type { DependencyContainer } from 'tsyringe'
 import { buildApp } from '../../src/app.js'
 import { type Config, type Environment, loadConfig } from '../../src/config/config.js'
-import { buildContainer, servicesOf } from '../../src/container.js'
+import { buildContainer, servicesOf, TOKENS } from '../../src/container.js'
 import { createDocumentClient } from '../../src/db/dynamodb-client.js'
 import type { Role } from '../../src/models/index.js'
+import type { Clock } from '../../src/services/clock.js'
 import { checkResponses, committedContract } from './contract.js'
 import { createTestTable } from './dynamodb.js'
 import { forgetResolvedMiddleware } from './faults.js'
@@ -52,6 +53,8 @@ export interface RegisteredRoute {
 
 export interface TestAppOptions {
   env?: Environment
+  /** The app's clock (TOKENS.Clock), for times a test decides; the system clock when absent. */
+  clock?: Clock
   /** Replace registrations before the app is built. */
   register?: (container: DependencyContainer) => void
   /** Capture log lines (at LOG_LEVEL info unless env says otherwise); logs are silent without it. */
@@ -74,6 +77,7 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
     ...options.env,
   })
   const container = buildContainer(config)
+  if (options.clock) container.register(TOKENS.Clock, { useValue: options.clock })
   options.register?.(container)
   const routes: RegisteredRoute[] = []
   const onViolation = options.onContractViolation ?? ((problem: string) => t.fail(`contract: ${problem}`))

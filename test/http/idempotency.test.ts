@@ -4,7 +4,7 @@
 // writes: every acknowledged write has exactly one audit entry, and nothing else does.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t from 'tap'
-import { servicesOf, TOKENS } from '../../src/container.js'
+import { servicesOf } from '../../src/container.js'
 import type { StoredResponse } from '../../src/services/idempotency-store.js'
 import { buildTestApp } from '../helpers/app.js'
 import { expectError, expectReplay } from '../helpers/expect.js'
@@ -223,7 +223,7 @@ t.test('a failed or crashed request: the next retry with its key finishes the wo
   const clock = () => new Date(Date.now() + offsetMs)
   const app = await buildTestApp(t, {
     env: { DYNAMODB_MAX_ATTEMPTS: '1', HTTP_REQUEST_TIMEOUT_MS: '70000' },
-    register: (container) => container.register(TOKENS.Clock, { useValue: clock }),
+    clock,
   })
   const client = app.data
   const store = servicesOf(app.container).IdempotencyStore

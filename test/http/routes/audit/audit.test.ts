@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { InjectOptions } from 'fastify'
 import t, { type Test } from 'tap'
 import { buildTestApp, type TestApp } from '../../../helpers/app.js'
+import { steppingClock } from '../../../helpers/clocks.js'
 
 type Inject = ReturnType<TestApp['as']>
 
@@ -252,7 +252,9 @@ t.test('a tenant’s create and update are in its own log, by the platform', asy
 })
 
 t.test('the log by time: a window, newest first, page by page', async (t) => {
-  const app = await buildTestApp(t)
+  // Every write, and every instant the test reads, gets a millisecond of its own.
+  const clock = steppingClock(Date.parse('2025-03-01T12:00:00Z'))
+  const app = await buildTestApp(t, { clock })
   const alice = app.as('acme', 'alice', ['member'])
   const admin = app.as('acme', 'root', ['tenant_admin'])
   const createGroup = async (name: string) => {
@@ -262,9 +264,7 @@ t.test('the log by time: a window, newest first, page by page', async (t) => {
   }
 
   const before = [await createGroup('a1'), await createGroup('a2'), await createGroup('a3')]
-  await sleep(15)
-  const from = new Date().toISOString()
-  await sleep(15)
+  const from = clock().toISOString()
   const inside: string[] = []
   const insideIds = []
   for (let i = 0; i < 5; i++) insideIds.push(await createGroup(`b${i}`))
@@ -274,9 +274,7 @@ t.test('the log by time: a window, newest first, page by page', async (t) => {
     t.equal(patched.statusCode, 200)
     inside.push(`update:${id}`)
   }
-  await sleep(15)
-  const to = new Date().toISOString()
-  await sleep(15)
+  const to = clock().toISOString()
   const after = [await createGroup('c1'), await createGroup('c2')]
 
   const window = await allEntries(t, admin, { from, to }, 3)

@@ -1,7 +1,6 @@
 import t, { type Test } from 'tap'
-import { TOKENS } from '../../../../src/container.js'
-import type { Clock } from '../../../../src/services/clock.js'
 import { buildTestApp } from '../../../helpers/app.js'
+import { steppingClock } from '../../../helpers/clocks.js'
 
 interface GroupBody {
   id: string
@@ -16,9 +15,7 @@ const START = Date.parse('2024-01-15T10:00:00Z')
 
 t.test('the three lists page through every group once, in a stable order', async (t) => {
   // Each create gets its own second, so creation order is known and ranges can be tested.
-  let tick = 0
-  const clock: Clock = () => new Date(START + tick++ * 1000)
-  const { as } = await buildTestApp(t, { register: (c) => c.register(TOKENS.Clock, { useValue: clock }) })
+  const { as } = await buildTestApp(t, { clock: steppingClock(START, 1000) })
   const alice = as('acme', 'alice', ['member'])
   const bob = as('acme', 'bob', ['member'])
   const admin = as('acme', 'root', ['tenant_admin'])
