@@ -31,7 +31,6 @@ import { auditRoutes } from './http/routes/audit/index.js'
 import { docsRoutes } from './http/routes/docs/index.js'
 import { healthRoutes } from './http/routes/health/index.js'
 import { resourceRoutes } from './http/routes/resource-routes.js'
-import { tenantRoutes } from './http/routes/tenants/index.js'
 import { mergeChanges } from './http/versioning/schema-change.js'
 import { UnversionedPaths } from './http/versioning/unversioned-paths.js'
 import { versionedRoutes } from './http/versioning/versioned-routes.js'
@@ -141,16 +140,13 @@ export async function buildApp(
   )
   await app.register(healthRoutes, { monitor: health, details: config.health.details })
   await app.register(docsRoutes)
-  const tenants = services.TenantService
   const audit = services.AuditService
   await app.register(versionedRoutes, {
     changes: API_CHANGES,
     unversioned,
     routes: async (api) => {
-      for (const resource of RESOURCES) {
-        if (resource.noun === 'user') await api.register(tenantRoutes, { tenants })
+      for (const resource of RESOURCES)
         await api.register(resourceRoutes(resource), { service: resourceService(container, resource) })
-      }
       await api.register(auditRoutes, { audit, entityTypes: AUDITED_ENTITY_TYPES })
     },
   })

@@ -25,7 +25,6 @@ import { type Clock, systemClock } from './services/clock.js'
 import { IdempotencyStore } from './services/idempotency-store.js'
 import type { ResourceDeps } from './services/resource-hooks.js'
 import { ResourceService } from './services/resource-service.js'
-import { TenantService } from './services/tenant-service.js'
 import { TenantStandingCache } from './services/tenant-standing-cache.js'
 
 /** What the container holds, by name. Each resource's service is reached with resourceService(). */
@@ -44,7 +43,6 @@ export interface Registrations {
   FieldCipher: FieldCipher
   BlindIndex: BlindIndex
   TenantStandingCache: TenantStandingCache
-  TenantService: TenantService
   AuditService: AuditService
   IdempotencyStore: IdempotencyStore
 }
@@ -66,7 +64,6 @@ export const TOKENS = Object.fromEntries(
       'FieldCipher',
       'BlindIndex',
       'TenantStandingCache',
-      'TenantService',
       'AuditService',
       'IdempotencyStore',
     ] satisfies Name[]
@@ -166,16 +163,6 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
   singleton(
     'TenantStandingCache',
     () => new TenantStandingCache(services.TableGateway, config.tenantCacheTtlMs),
-  )
-  singleton(
-    'TenantService',
-    () =>
-      new TenantService(
-        services.TableGateway,
-        services.ChangeWriter,
-        services.TenantStandingCache,
-        services.Clock,
-      ),
   )
   singleton('AuditService', () => new AuditService(services.TableGateway))
   singleton(

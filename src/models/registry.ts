@@ -1,16 +1,14 @@
 import { AuditEntry } from './audit-entry.js'
 import { IdempotencyRecord, IdempotencyResponsePart } from './idempotency-record.js'
 import type { Model, ModelClass } from './model.js'
-import { Tenant } from './tenant.js'
 import { UserEmailClaim } from './user.js'
 
 /**
- * The models stored beside the resources' own: tenants, users' email claims, the audit log and
- * idempotency records. Every model the table holds is these and each declared resource's (ALL_MODELS in
+ * The models stored beside the resources' own: users' email claims, the audit log and idempotency
+ * records. Every model the table holds is these and each declared resource's (ALL_MODELS in
  * src/resources, which the table definition, its template and the IAM check read).
  */
 export const CORE_MODELS = [
-  Tenant,
   UserEmailClaim,
   AuditEntry,
   IdempotencyRecord,

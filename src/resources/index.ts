@@ -1,19 +1,13 @@
 // Every resource the API serves: the one place a resource is registered.
 import type { DependencyContainer } from 'tsyringe'
-import {
-  CORE_MODELS,
-  layoutOf,
-  type Model,
-  type ModelClass,
-  Tenant,
-  type TenantModel,
-} from '../models/index.js'
+import { CORE_MODELS, layoutOf, type Model, type ModelClass, type TenantModel } from '../models/index.js'
 import type { ResourceService } from '../services/resource-service.js'
 import type { AnyResource, ResourceDeclaration } from './define-resource.js'
 import { groups } from './groups.js'
+import { tenants } from './tenants.js'
 import { users } from './users.js'
 
-export const RESOURCES: readonly AnyResource[] = [groups, users]
+export const RESOURCES: readonly AnyResource[] = [groups, tenants, users]
 
 /**
  * Every model the table stores: each resource's, then the core ones. The table definition (and its
@@ -24,11 +18,14 @@ export const ALL_MODELS: readonly ModelClass<Model>[] = [
   ...CORE_MODELS,
 ]
 
-/** What the audit log records changes to: each resource, then tenants. */
+/**
+ * What the audit log records changes to: each resource, those inside a tenant first, then those
+ * whose items are partitions of their own (tenants).
+ */
 export const AUDITED_ENTITY_TYPES: readonly [string, ...string[]] = [
-  ...RESOURCES.map((resource) => layoutOf(resource.model).modelName),
-  layoutOf(Tenant).modelName,
-] as unknown as [string, ...string[]]
+  ...RESOURCES.filter((resource) => !resource.partitionOf),
+  ...RESOURCES.filter((resource) => resource.partitionOf),
+].map((resource) => layoutOf(resource.model).modelName) as unknown as [string, ...string[]]
 
 /** The container token of a resource's service. */
 export const serviceToken = (resource: AnyResource) => `ResourceService:${resource.noun}`

@@ -39,7 +39,7 @@ export interface ResourceRoutesSpec<M extends TenantModel, Create, Update, Query
   /** How an id in a path becomes the id an item holds, and back (both unchanged when absent). */
   pathId?: { fromPath(id: string): string; toPath(id: string): string }
   /** The keys log lines name a changed item's id with (`<noun>Id` when absent). */
-  logKeys?: { created: string; updated: string; deleted: string }
+  logKeys?: { created?: string; updated?: string; deleted?: string }
   omit?: readonly GenericRoute[]
   /** Routes of the resource's own, registered before the generic ones that take an id. */
   extraRoutes?(app: App, service: ResourceService<M, Create, Update>): void
@@ -59,7 +59,7 @@ export function resourceRoutes<M extends TenantModel, Create, Update, Query exte
 ): FastifyPluginAsyncZod<{ service: ResourceService<M, Create, Update> }> {
   const { path, noun, schemas, docs } = spec
   const logKey = `${noun}Id`
-  const logKeys = spec.logKeys ?? { created: logKey, updated: logKey, deleted: logKey }
+  const logKeys = { created: logKey, updated: logKey, deleted: logKey, ...spec.logKeys }
   const fromPath = (params: unknown) => {
     const { id } = params as { id: string }
     return spec.pathId ? spec.pathId.fromPath(id) : id
