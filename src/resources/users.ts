@@ -95,8 +95,9 @@ export const users = defineResource({
     },
     list: (context) => (isTenantAdmin(context) ? undefined : forbidden('only a tenant admin may list users')),
   },
-  // The id is the subject the client names, as keys hold it.
-  id: (input, generate) => (input.id ? userIdOf(input.id) : generate()),
+  // The id is the subject the client names, or a generated one, as keys hold it: a generated ULID
+  // has capitals, so it is encoded too, or its own Location would not reach it.
+  id: (input, generate) => userIdOf(input.id || generate()),
   create: (item, { id: _id, ...input }) => applyChanges(item, { roles: ['member'], ...input }),
   update: applyChanges,
   hooks: ({ cipher, blindIndex }) => ({

@@ -75,6 +75,9 @@ t.test('tenant admins create users; members cannot', async (t) => {
   const carol = generated.json().data
   t.match(carol.id, /^[0-9A-Z]{26}$/, 'an id is generated when none is given')
   t.equal(generated.headers.location, `/v2/users/${carol.id}`)
+  const atLocation = await admin({ method: 'GET', url: String(generated.headers.location) })
+  t.equal(atLocation.statusCode, 200, 'the generated user is read at its Location')
+  t.equal(atLocation.json().data?.id, carol.id)
   t.same(carol.roles, ['tenant_admin'])
   t.equal(carol.phone, null)
 
