@@ -369,7 +369,7 @@ t.test('bad input to every route outside the group CRUD matrix', async (t) => {
   await t.test('the audit log', async (t) => {
     const get = (query: string): InjectOptions => ({ method: 'GET', url: `/v2/audit?${query}` })
     const cases: Case[] = [
-      ['an unknown entityType', get('entityType=widget&entityId=x'), invalid('entityType')],
+      ['an unknown entityType', get('entityType=no-such-type&entityId=x'), invalid('entityType')],
       ['entityType without entityId', get('entityType=group'), invalid('entityId')],
       ['entityId without entityType', get(`entityId=${groupId}`), invalid('entityId')],
       ['an entityId holding #', get('entityType=group&entityId=a%23b'), invalid('entityId')],

@@ -1,0 +1,201 @@
+// The bad-input matrix over every declared resource (RESOURCES): bodies that are no JSON object,
+// fields that are unknown, server-set or of the wrong kind, ids that are no ULID, list queries out
+// of range, bad If-Match and Idempotency-Key headers, and bad batches. Each is refused with its 4xx
+// in the error envelope, naming the bad field, and leaves the table as it was. Bodies come from the
+// schemas' examples (examples.ts), so a resource added to the list is in this matrix at once.
+import type { InjectOptions } from 'fastify'
+import t from 'tap'
+import { ulid } from 'ulid'
+import { API_VERSIONS } from '../../src/http/versioning/versions.js'
+import { RESOURCES } from '../../src/resources/index.js'
+import { buildTestApp } from '../helpers/app.js'
+import { expectError } from '../helpers/expect.js'
+import { scanTable } from '../helpers/table.js'
+import { bodiesOf, schemaIn } from './examples.js'
+
+type Body = Record<string, unknown>
+interface Expected {
+  status: number
+  code: string
+  fields?: (string | RegExp)[]
+}
+type Case = [what: string, request: InjectOptions, expected: Expected]
+
+const BODY_LIMIT_BYTES = 1_048_576
+const invalid = (...fields: (string | RegExp)[]): Expected => ({
+  status: 400,
+  code: 'VALIDATION_ERROR',
+  fields,
+})
+const SERVER_SET = ['id', 'tenantId', 'userId', 'version', 'createdUtc', 'updatedUtc', 'deletedUtc']
+// No field of a JSON body takes this: an object with a key nobody declares.
+const NOTHING_TAKES = { 'no such key': [] }
+
+/** The field, or one of its items or fields (`fields.0`). */
+const fieldOrItem = (field: string) => new RegExp(`^${field}(\\.|$)`)
+
+/** Bodies that are not one JSON object, or not JSON, or too large. */
+function bodyCases(method: 'POST' | 'PATCH', url: string, valid: Body, limit = BODY_LIMIT_BYTES): Case[] {
+  const raw = (payload: string, contentType = 'application/json'): InjectOptions => ({
+    method,
+    url,
+    payload,
+    headers: { 'content-type': contentType },
+  })
+  const padded = JSON.stringify({ ...valid, padding: '' })
+  const tooLarge = JSON.stringify({ ...valid, padding: 'x'.repeat(limit + 1 - padded.length) })
+  return [
+    [`${method} ${url} malformed JSON`, raw('{"a":'), invalid('body')],
+    [`${method} ${url} an empty body`, raw(''), invalid('body')],
+    [`${method} ${url} a JSON array`, raw('[]'), invalid('body')],
+    [`${method} ${url} null`, raw('null'), invalid('body')],
+    [
+      `${method} ${url} text/plain`,
+      raw(JSON.stringify(valid), 'text/plain'),
+      { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    ],
+    [`${method} ${url} over the body limit`, raw(tooLarge), { status: 413, code: 'PAYLOAD_TOO_LARGE' }],
+  ]
+}
+
+/** The body with one field of the wrong kind, for each field where that makes it invalid. */
+function wrongKinds(body: Body, valid: (value: Body) => boolean): [string, Body][] {
+  return Object.keys(body)
+    .map((field): [string, Body] => [field, { ...body, [field]: NOTHING_TAKES }])
+    .filter(([, changed]) => !valid(changed))
+}
+
+t.test('bad input to every declared resource', async (t) => {
+  const testApp = await buildTestApp(t)
+  const alice = testApp.as('acme', 'alice', ['tenant_admin'])
+  const seen: string[] = []
+
+  for (const resource of RESOURCES) {
+    const { create } = bodiesOf(resource, 'v2')
+    const made = await alice({ method: 'POST', url: `/v2${resource.path}`, payload: create })
+    t.equal(made.statusCode, 201, `an item of ${resource.path} to aim at`)
+    const { id, version } = made.json().data
+    const before = await scanTable(testApp)
+
+    for (const v of API_VERSIONS) {
+      const bodies = bodiesOf(resource, v)
+      const base = `/${v}${resource.path}`
+      const url = `${base}/${id}`
+      const post = (payload: unknown, headers = {}): InjectOptions => ({
+        method: 'POST',
+        url: base,
+        payload: payload as Body,
+        headers,
+      })
+      const patch = (payload: unknown, headers = {}, at = url): InjectOptions => ({
+        method: 'PATCH',
+        url: at,
+        payload: payload as Body,
+        headers,
+      })
+      const creates = schemaIn(resource, v, resource.schemas.create)
+      const updates = schemaIn(resource, v, resource.schemas.update)
+      const cases: Case[] = [
+        ...bodyCases('POST', base, bodies.create),
+        ...bodyCases('PATCH', url, bodies.update),
+        ['POST an empty object', post({}), invalid()],
+        ['POST an unknown field', post({ ...bodies.create, unknownField: 1 }), invalid('unknownField')],
+        ...SERVER_SET.map(
+          (field): Case => [`POST ${field}`, post({ ...bodies.create, [field]: 'x' }), invalid(field)],
+        ),
+        ...wrongKinds(bodies.create, (body) => creates.safeParse(body).success).map(
+          ([field, body]): Case => [
+            `POST ${field} of the wrong kind`,
+            post(body),
+            invalid(fieldOrItem(field)),
+          ],
+        ),
+        ['PATCH no field', patch({}), invalid()],
+        ['PATCH an unknown field', patch({ ...bodies.update, unknownField: 1 }), invalid('unknownField')],
+        ...SERVER_SET.map(
+          (field): Case => [`PATCH ${field}`, patch({ ...bodies.update, [field]: 'x' }), invalid(field)],
+        ),
+        ...wrongKinds(bodies.update, (body) => updates.safeParse(body).success).map(
+          ([field, body]): Case => [
+            `PATCH ${field} of the wrong kind`,
+            patch(body),
+            invalid(fieldOrItem(field)),
+          ],
+        ),
+        [
+          'PATCH a stale If-Match',
+          patch(bodies.update, { 'if-match': `"${version + 1}"` }),
+          { status: 412, code: 'PRECONDITION_FAILED' },
+        ],
+        [
+          'PATCH an If-Match of 101 characters',
+          patch(bodies.update, { 'if-match': `"${'1'.repeat(99)}"` }),
+          invalid('if-match'),
+        ],
+        [
+          'DELETE a stale If-Match',
+          { method: 'DELETE', url, headers: { 'if-match': `"${version + 1}"` } },
+          { status: 412, code: 'PRECONDITION_FAILED' },
+        ],
+        [
+          'POST an Idempotency-Key of 300 characters',
+          post(bodies.create, { 'idempotency-key': 'k'.repeat(300) }),
+          invalid('Idempotency-Key'),
+        ],
+        [
+          'POST an Idempotency-Key with a space',
+          post(bodies.create, { 'idempotency-key': 'a key' }),
+          invalid('Idempotency-Key'),
+        ],
+      ]
+      for (const bad of ['not-a-ulid', ulid().slice(1), `${ulid()}0`, 'x%23y', '%20']) {
+        cases.push([`GET id ${bad}`, { method: 'GET', url: `${base}/${bad}` }, invalid('id')])
+        cases.push([`PATCH id ${bad}`, patch(bodies.update, {}, `${base}/${bad}`), invalid('id')])
+        cases.push([`DELETE id ${bad}`, { method: 'DELETE', url: `${base}/${bad}` }, invalid('id')])
+      }
+      for (const query of [
+        'limit=0',
+        'limit=101',
+        'limit=ten',
+        'cursor=',
+        'cursor=garbage',
+        'fields=noSuchField',
+        'tenantId=globex',
+      ]) {
+        cases.push([
+          `GET ?${query}`,
+          { method: 'GET', url: `${base}?${query}` },
+          invalid(fieldOrItem(query.split('=')[0] ?? '')),
+        ])
+      }
+      if (resource.batch && resource.schemas.batch) {
+        const batch = (payload: unknown): InjectOptions => ({
+          method: 'POST',
+          url: `${base}/batch`,
+          payload: payload as Body,
+        })
+        const items = Array.from({ length: resource.batch.max + 1 }, () => bodies.create)
+        cases.push(
+          ...bodyCases('POST', `${base}/batch`, { items: [bodies.create] }, resource.batch.bodyLimitBytes),
+          ['batch without items', batch({}), invalid('items')],
+          ['batch of no items', batch({ items: [] }), invalid('items')],
+          ['batch items as an object', batch({ items: bodies.create }), invalid('items')],
+          [`batch of ${items.length} items`, batch({ items }), invalid('items')],
+          [
+            'batch with a tenantId',
+            batch({ items: [bodies.create], tenantId: 'globex' }),
+            invalid('tenantId'),
+          ],
+        )
+      }
+
+      for (const [what, request, expected] of cases) {
+        const response = await alice(request)
+        seen.push(`${what}: ${response.statusCode}`)
+        expectError(t, response, expected.status, expected.code, `${base}: ${what}`, expected.fields)
+      }
+    }
+    t.strictSame(await scanTable(testApp), before, `${resource.path}: nothing was written, not even in part`)
+  }
+  t.ok(seen.length > RESOURCES.length * 100, 'the matrix ran', { count: seen.length })
+})
