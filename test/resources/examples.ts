@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { ApiVersion } from '../../src/http/versioning/versions.js'
 import type { AnyResource } from '../../src/resources/define-resource.js'
+import { RESOURCES } from '../../src/resources/index.js'
 
 type Body = Record<string, unknown>
 
@@ -22,11 +23,30 @@ export function exampleOf(schema: z.ZodType, what: string): Body {
   return example
 }
 
-/** A create body and an update body that `version` accepts. */
+/**
+ * A create body and an update body that `version` accepts. Where a client may name the id (users),
+ * the create body leaves it out, so that every item created from it gets an id of its own.
+ */
 export function bodiesOf(resource: AnyResource, version: ApiVersion): { create: Body; update: Body } {
-  const { create, update } = resource.schemas
+  const creates = schemaIn(resource, version, resource.schemas.create)
+  const { id: _id, ...unnamed } = exampleOf(creates, `${version} POST ${resource.path}`)
   return {
-    create: exampleOf(schemaIn(resource, version, create), `${version} POST ${resource.path}`),
-    update: exampleOf(schemaIn(resource, version, update), `${version} PATCH ${resource.path}/{id}`),
+    create: creates.safeParse(unnamed).success ? unnamed : exampleOf(creates, resource.path),
+    update: exampleOf(
+      schemaIn(resource, version, resource.schemas.update),
+      `${version} PATCH ${resource.path}/{id}`,
+    ),
   }
+}
+
+/**
+ * Whether a route (`/v2/groups/:id`) is one of those every declared resource gets (see
+ * resource-routes.ts): its list and create, batch, read, update and delete. Routes a resource adds
+ * of its own (users' /users/me) are not.
+ */
+export function isResourceRoute(url: string): boolean {
+  const path = url.replace(/^\/v\d+/, '')
+  return RESOURCES.some((resource) =>
+    [resource.path, `${resource.path}/:id`, `${resource.path}/batch`].includes(path),
+  )
 }
