@@ -2,14 +2,13 @@
 // line, one duration sample, the in-flight gauge back down), and a client's own hang-up is never
 // logged or counted as a failure of DynamoDB.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createSigner } from 'fast-jwt'
 import t, { type Test } from 'tap'
-import { TEST_JWT_SECRET } from './helpers/app.js'
 import { createTestTable } from './helpers/dynamodb.js'
 import { call } from './helpers/http-client.js'
 import { rawConnection } from './helpers/raw-connection.js'
 import { type ServerProcess, startServerProcess } from './helpers/server-process.js'
 import { type SlowProxy, startSlowProxy } from './helpers/slow-proxy.js'
+import { bearer, TEST_JWT_SECRET } from './helpers/tokens.js'
 import { until } from './helpers/until.js'
 
 const CLIENTS = 20
@@ -17,11 +16,7 @@ const CLIENTS = 20
 const DYNAMODB_DELAY_MS = 300
 const ENDED = new Set(['request completed', 'request aborted by the client'])
 
-const authorization = `Bearer ${createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' })({
-  sub: 'alice',
-  tenant_id: 'acme',
-  roles: ['member'],
-})}`
+const authorization = bearer()
 
 async function startServer(t: Test): Promise<{ server: ServerProcess; proxy: SlowProxy }> {
   const { endpoint, tableName } = await createTestTable()

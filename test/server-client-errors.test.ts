@@ -1,12 +1,10 @@
 // What Node's HTTP parser and timers refuse before the app sees a request — a malformed request,
 // headers too large, headers or a body that do not arrive in time — is answered on a real socket
 // in the error envelope, with an X-Correlation-ID and Connection: close.
-import { createSigner } from 'fast-jwt'
 import t, { type Test } from 'tap'
-import { TEST_JWT_SECRET } from './helpers/app.js'
-import { createTestTable } from './helpers/dynamodb.js'
 import { type RawConnection, rawConnection } from './helpers/raw-connection.js'
-import { type ServerProcess, startServerProcess } from './helpers/server-process.js'
+import { type ServerProcess, startTestServer } from './helpers/server-process.js'
+import { testToken } from './helpers/tokens.js'
 import { until } from './helpers/until.js'
 
 const KEEP_ALIVE_TIMEOUT_MS = 1_000
@@ -17,16 +15,10 @@ const REQUEST_TIMEOUT_MS = 3_000
 let shared: Promise<ServerProcess> | undefined
 function sharedServer(): Promise<ServerProcess> {
   shared ??= (async () => {
-    const { endpoint, tableName } = await createTestTable()
-    const started = await startServerProcess({
-      DYNAMODB_ENDPOINT: endpoint,
-      APP_TABLE_NAME: tableName,
-      JWT_SECRET: TEST_JWT_SECRET,
+    return startTestServer(t, {
       HTTP_KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_TIMEOUT_MS),
       HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
     })
-    t.teardown(() => started.child.kill('SIGKILL'))
-    return started
   })()
   return shared
 }
@@ -123,10 +115,7 @@ t.test(
   "a body that does not arrive in time gets 408 REQUEST_TIMEOUT with its request's correlation id",
   async (t) => {
     const { port } = await sharedServer()
-    const token = createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' })({
-      sub: 'alice',
-      tenant_id: 'acme',
-    })
+    const token = testToken('acme', 'alice')
     const connection = await rawConnection(port)
     connection.socket.write(
       `POST /v2/groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nX-Correlation-ID: stalled-body\r\n` +

@@ -2,12 +2,10 @@
 // socket: they reach the client even while it is still sending, because the server drains the rest
 // of the body within bounds before it closes (a lingering close); and a client that asked to
 // `Expect: 100-continue` hears the refusal instead of being told to send.
-import { createSigner } from 'fast-jwt'
 import t from 'tap'
-import { TEST_JWT_SECRET } from './helpers/app.js'
-import { createTestTable } from './helpers/dynamodb.js'
 import { type RawConnection, rawConnection } from './helpers/raw-connection.js'
-import { type ServerProcess, startServerProcess } from './helpers/server-process.js'
+import { type ServerProcess, startTestServer } from './helpers/server-process.js'
+import { bearer } from './helpers/tokens.js'
 import { until } from './helpers/until.js'
 
 const TRIES = 30
@@ -17,27 +15,17 @@ const FAR_OVER_LIMIT = 'x'.repeat(12 * 1024 * 1024)
 const LINGER_TIMEOUT_MS = 3_000
 const LINGER_MAX_BYTES = 16 * 1024 * 1024
 
-const authorization = `Bearer ${createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' })({
-  sub: 'alice',
-  tenant_id: 'acme',
-  roles: ['member'],
-})}`
+const authorization = bearer()
 
 let shared: Promise<ServerProcess> | undefined
 /** One server for the whole file (default 1 MB body limit, short lingering bounds). */
 function server(): Promise<ServerProcess> {
   shared ??= (async () => {
-    const { endpoint, tableName } = await createTestTable()
-    const started = await startServerProcess({
-      DYNAMODB_ENDPOINT: endpoint,
-      APP_TABLE_NAME: tableName,
-      JWT_SECRET: TEST_JWT_SECRET,
+    return startTestServer(t, {
       LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
       HTTP_LINGER_TIMEOUT_MS: String(LINGER_TIMEOUT_MS),
       HTTP_LINGER_MAX_BYTES: String(LINGER_MAX_BYTES),
     })
-    t.teardown(() => started.child.kill('SIGKILL'))
-    return started
   })()
   return shared
 }

@@ -3,13 +3,11 @@
 // and Retry-After before RSS reaches the memory limit, while reads are still served.
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createSigner } from 'fast-jwt'
 import t, { type Test } from 'tap'
 import { loadConfig } from '../src/config/config.js'
-import { TEST_JWT_SECRET } from './helpers/app.js'
-import { createTestTable } from './helpers/dynamodb.js'
 import { call, type Outcome } from './helpers/http-client.js'
-import { type ServerProcess, startServerProcess } from './helpers/server-process.js'
+import { type ServerProcess, startTestServer } from './helpers/server-process.js'
+import { bearer } from './helpers/tokens.js'
 
 const MiB = 1024 ** 2
 /** How far above the idle process's RSS shedding starts: a few batches' worth. */
@@ -20,11 +18,7 @@ const MAX_LOAD_MS = 40_000
 /** Enough shed requests to show it is no accident; the load stops there. */
 const SHED_TO_SEE = 10
 
-const authorization = `Bearer ${createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' })({
-  sub: 'alice',
-  tenant_id: 'acme',
-  roles: ['member'],
-})}`
+const authorization = bearer()
 
 // About 2.4 MB: a full batch of the largest items, whose group type is invalid, so every item is
 // parsed and checked but nothing is written and DynamoDB Local does not set the pace.
@@ -44,19 +38,11 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 }
 
 async function start(t: Test, env: Record<string, string>): Promise<ServerProcess> {
-  const { endpoint, tableName } = await createTestTable()
-  const server = await startServerProcess({
-    DYNAMODB_ENDPOINT: endpoint,
-    APP_TABLE_NAME: tableName,
-    JWT_SECRET: TEST_JWT_SECRET,
+  return startTestServer(t, {
     // Memory is under test: a machine busy with other tests must not shed for its event loop.
     LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   })
-  t.teardown(() => {
-    if (server.child.exitCode === null) server.child.kill('SIGKILL')
-  })
-  return server
 }
 
 t.test(

@@ -4,12 +4,10 @@
 import { Agent, request } from 'node:http'
 import type { Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createSigner } from 'fast-jwt'
 import t, { type Test } from 'tap'
-import { TEST_JWT_SECRET } from './helpers/app.js'
-import { createTestTable } from './helpers/dynamodb.js'
 import { call, type Outcome } from './helpers/http-client.js'
-import { type ServerProcess, startServerProcess } from './helpers/server-process.js'
+import { type ServerProcess, startTestServer } from './helpers/server-process.js'
+import { bearer } from './helpers/tokens.js'
 
 const WORKERS = 16
 const MAX_LOAD_REQUESTS = 3_000
@@ -17,28 +15,16 @@ const SLOW_REQUESTS = 4
 /** How soon after SIGTERM readiness must answer 503: the time the process takes to see the signal. */
 const READINESS_503_WITHIN_MS = 250
 
-const authorization = `Bearer ${createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' })({
-  sub: 'alice',
-  tenant_id: 'acme',
-  roles: ['member'],
-})}`
+const authorization = bearer()
 
 async function startServer(t: Test, env: Record<string, string>): Promise<ServerProcess> {
-  const { endpoint, tableName } = await createTestTable()
-  const server = await startServerProcess({
-    DYNAMODB_ENDPOINT: endpoint,
-    APP_TABLE_NAME: tableName,
-    JWT_SECRET: TEST_JWT_SECRET,
+  return startTestServer(t, {
     // This load is meant to be served: with the whole suite running beside it, the machine may be
     // busy enough for load shedding to answer 503, which is tested on its own elsewhere.
     LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
     LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
     ...env,
   })
-  t.teardown(() => {
-    if (server.child.exitCode === null) server.child.kill('SIGKILL')
-  })
-  return server
 }
 
 /** A POST whose body is sent in two halves: the request is in flight until `finish()`. */

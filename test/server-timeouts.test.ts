@@ -1,21 +1,12 @@
 // The HTTP server's timeouts, observed on a real socket.
-import { createSigner } from 'fast-jwt'
-import t, { type Test } from 'tap'
-import { TEST_JWT_SECRET } from './helpers/app.js'
-import { createTestTable } from './helpers/dynamodb.js'
+import t from 'tap'
 import { rawConnection } from './helpers/raw-connection.js'
-import { type ServerProcess, startServerProcess } from './helpers/server-process.js'
+import { startTestServer } from './helpers/server-process.js'
+import { testToken } from './helpers/tokens.js'
 import { until } from './helpers/until.js'
 
-async function startServer(t: Test, env: Record<string, string>): Promise<ServerProcess> {
-  const { endpoint, tableName } = await createTestTable()
-  const server = await startServerProcess({ DYNAMODB_ENDPOINT: endpoint, APP_TABLE_NAME: tableName, ...env })
-  t.teardown(() => server.child.kill('SIGKILL'))
-  return server
-}
-
 t.test('keep-alive outlasts the ALB idle timeout by default', async (t) => {
-  const server = await startServer(t, {})
+  const server = await startTestServer(t)
   const connection = await rawConnection(server.port)
   connection.socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')
   await until(() => connection.received().includes('\r\n\r\n'), 5_000)
@@ -25,10 +16,9 @@ t.test('keep-alive outlasts the ALB idle timeout by default', async (t) => {
 })
 
 t.test('idle keep-alive connections close after HTTP_KEEP_ALIVE_TIMEOUT_MS', async (t) => {
-  const server = await startServer(t, {
+  const server = await startTestServer(t, {
     HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
     HTTP_REQUEST_TIMEOUT_MS: '3000',
-    JWT_SECRET: TEST_JWT_SECRET,
   })
   const idle = await rawConnection(server.port)
   idle.socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n')
@@ -39,10 +29,7 @@ t.test('idle keep-alive connections close after HTTP_KEEP_ALIVE_TIMEOUT_MS', asy
   t.ok(idleFor > 900 && idleFor < 2_600, `closed after ${Math.round(idleFor)} ms idle`)
 
   // An authorised request whose body never arrives in full is answered 408 at HTTP_REQUEST_TIMEOUT_MS.
-  const token = createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' })({
-    sub: 'alice',
-    tenant_id: 'acme',
-  })
+  const token = testToken('acme', 'alice')
   const stalled = await rawConnection(server.port)
   const sentAt = performance.now()
   stalled.socket.write(

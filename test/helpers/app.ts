@@ -2,7 +2,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types'
-import { createSigner } from 'fast-jwt'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { DependencyContainer } from 'tsyringe'
@@ -15,8 +14,7 @@ import type { Clock } from '../../src/services/clock.js'
 import { checkResponses, committedContract } from './contract.js'
 import { createTestTable } from './dynamodb.js'
 import { forgetResolvedMiddleware } from './faults.js'
-
-export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough'
+import { TEST_JWT_SECRET, testToken } from './tokens.js'
 
 export interface TestApp {
   app: FastifyInstance
@@ -103,12 +101,6 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
   await app.ready()
   t.teardown(() => app.close())
 
-  const sign = createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' })
-  const token: TestApp['token'] = (tenantId, userId, roles = ['member'], claims = {}) => {
-    const payload: Record<string, unknown> = { sub: userId, tenant_id: tenantId, roles, ...claims }
-    for (const [key, value] of Object.entries(payload)) if (value === undefined) delete payload[key]
-    return sign(payload)
-  }
   return {
     app,
     container,
@@ -117,9 +109,9 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
     routes,
     data: servicesOf(container).DataClient,
     document: createDocumentClient(servicesOf(container).DynamoDbClient),
-    token,
+    token: testToken,
     as: (tenantId, userId, roles) => {
-      const authorization = `Bearer ${token(tenantId, userId, roles)}`
+      const authorization = `Bearer ${testToken(tenantId, userId, roles)}`
       return (request) => app.inject({ ...request, headers: { authorization, ...request.headers } })
     },
   }

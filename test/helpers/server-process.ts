@@ -2,6 +2,12 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { projectRoot } from '../../scripts/dynamodb-local.js'
+import { createTestTable } from './dynamodb.js'
+import { TEST_JWT_SECRET } from './tokens.js'
+
+interface TestLike {
+  teardown(fn: () => unknown): void
+}
 
 export interface ServerProcess {
   child: ChildProcessWithoutNullStreams
@@ -60,4 +66,22 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
   }
+}
+
+/**
+ * The server on a fresh table in DynamoDB Local, accepting test tokens (tokens.ts), with `env` on
+ * top; killed when `t` ends unless it has exited.
+ */
+export async function startTestServer(t: TestLike, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const { endpoint, tableName } = await createTestTable()
+  const server = await startServerProcess({
+    DYNAMODB_ENDPOINT: endpoint,
+    APP_TABLE_NAME: tableName,
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...env,
+  })
+  t.teardown(() => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL')
+  })
+  return server
 }

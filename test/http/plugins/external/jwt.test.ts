@@ -3,8 +3,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createSigner } from 'fast-jwt'
 import t from 'tap'
-import { buildTestApp, TEST_JWT_SECRET } from '../../../helpers/app.js'
+import { buildTestApp } from '../../../helpers/app.js'
 import { movableClocks } from '../../../helpers/clocks.js'
+import { TEST_JWT_SECRET } from '../../../helpers/tokens.js'
 
 const claims = { sub: 'alice', tenant_id: 'acme', roles: ['member'] }
 

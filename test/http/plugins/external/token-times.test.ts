@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto'
 import t from 'tap'
 import { CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from '../../../../src/security/token-times.js'
-import { buildTestApp, TEST_JWT_SECRET } from '../../../helpers/app.js'
+import { buildTestApp } from '../../../helpers/app.js'
 import { signingKey, startJwksServer } from '../../../helpers/jwks-server.js'
+import { TEST_JWT_SECRET } from '../../../helpers/tokens.js'
 
 const claims = { sub: 'alice', tenant_id: 'acme', roles: ['member'] }
 const nowSeconds = () => Math.floor(Date.now() / 1000)

@@ -4,9 +4,10 @@ import { createSigner } from 'fast-jwt'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { ulid } from 'ulid'
-import { buildTestApp, TEST_JWT_SECRET } from '../../../helpers/app.js'
+import { buildTestApp } from '../../../helpers/app.js'
 import { type ExpectedError, expectError, STACK_TRACE } from '../../../helpers/expect.js'
 import { scanTable } from '../../../helpers/table.js'
+import { TEST_JWT_SECRET } from '../../../helpers/tokens.js'
 
 type Client = (options: InjectOptions) => Promise<LightMyRequestResponse>
 
