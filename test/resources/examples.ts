@@ -8,6 +8,12 @@ import { RESOURCES } from '../../src/resources/index.js'
 
 type Body = Record<string, unknown>
 
+/**
+ * The declared resources whose items live inside the caller's tenant: those the matrices try. A
+ * resource whose items are partitions of their own (tenants, the platform's) has its own tests.
+ */
+export const TENANT_RESOURCES = RESOURCES.filter((resource) => !resource.partitionOf)
+
 /** The schema `version` accepts where the handlers take `current`. */
 export function schemaIn(resource: AnyResource, version: ApiVersion, current: z.ZodType): z.ZodType {
   return resource.versions[version].find((change) => change.current === current)?.version ?? current
@@ -40,13 +46,13 @@ export function bodiesOf(resource: AnyResource, version: ApiVersion): { create: 
 }
 
 /**
- * Whether a route (`/v2/groups/:id`) is one of those every declared resource gets (see
+ * Whether a route (`/v2/groups/:id`) is one of those every tenant resource gets (see
  * resource-routes.ts): its list and create, batch, read, update and delete. Routes a resource adds
  * of its own (users' /users/me) are not.
  */
 export function isResourceRoute(url: string): boolean {
   const path = url.replace(/^\/v\d+/, '')
-  return RESOURCES.some((resource) =>
+  return TENANT_RESOURCES.some((resource) =>
     [resource.path, `${resource.path}/:id`, `${resource.path}/batch`].includes(path),
   )
 }
