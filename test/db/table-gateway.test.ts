@@ -27,6 +27,7 @@ import { resourceService } from '../../src/resources/index.js'
 import type { RequestContext } from '../../src/services/request-context.js'
 import type { ResourceService } from '../../src/services/resource-service.js'
 import { addCallMiddleware, buildTestApp, type TestAppOptions } from '../helpers/app.js'
+import { rejection } from '../helpers/expect.js'
 
 type GroupService = ResourceService<Group, CreateGroupInput, unknown>
 type CreateGroupInput = Parameters<(typeof groupResource)['create']>[1]
@@ -81,15 +82,6 @@ async function sample(metrics: Metrics, name: string, labels: Record<string, str
     .filter((value) => ((value as { metricName?: string }).metricName ?? name) === name)
     .filter((value) => Object.entries(labels).every(([label, wanted]) => value.labels[label] === wanted))
     .reduce((sum, value) => sum + value.value, 0)
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 async function create(groups: GroupService, caller: RequestContext, input: CreateGroupInput) {

@@ -10,6 +10,7 @@ import {
 } from '../../src/db/transactions.js'
 import { AppError } from '../../src/errors/app-error.js'
 import { addCallMiddleware, buildTestApp } from '../helpers/app.js'
+import { rejection } from '../helpers/expect.js'
 
 interface Harness {
   gateway: TableGateway
@@ -50,15 +51,6 @@ async function read(h: Harness, k: { pk: string; sk: string }) {
     new GetCommand({ TableName: h.tableName, Key: k, ConsistentRead: true }),
   )
   return output.Item
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 t.test('every action of a transaction is written', async (t) => {

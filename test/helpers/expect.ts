@@ -1,4 +1,4 @@
-// Assertions on answers in the error envelope (docs/api.md), shared by the HTTP tests.
+// Shared assertions: answers in the error envelope (docs/api.md), Idempotency-Key replays, rejections.
 import type { LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
 
@@ -84,4 +84,14 @@ export function expectReplay(
   }
   t.equal(retry.headers['idempotent-replayed'], 'true', `${what}: marked as replayed`)
   t.notOk(first.headers['idempotent-replayed'], `${what}: the first answer was not a replay`)
+}
+
+/** What `promise` rejects with; throws when it fulfils. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected a rejection')
 }
