@@ -14,7 +14,8 @@ import { z } from 'zod'
 import { createdRangeParameters } from '../http/schemas/list-query.js'
 import { resourceShapes } from '../http/schemas/resource-schemas.js'
 import { buildKey, type IndexDefinitions, TenantModel, tenantKey, unixSeconds } from '../models/index.js'
-import { isTenantAdmin, type RequestContext } from '../services/request-context.js'
+import { can } from '../services/permissions.js'
+import type { RequestContext } from '../services/request-context.js'
 import { createdTimeList, partitionList } from '../services/resource-lists.js'
 import { defineResource } from './define-resource.js'
 
@@ -70,7 +71,7 @@ const mine = partitionList<${n.className}, ListQuery>(
 const byCreation = createdTimeList<${n.className}, ListQuery>('gsi2', (context) => ({ tenantId: context.tenantId }))
 
 const canWrite = (context: RequestContext, item: ${n.className}) =>
-  item.userId === context.userId || isTenantAdmin(context)
+  item.userId === context.userId || can(context, 'administer_tenant')
 
 export const ${n.variable} = defineResource({
   model: ${n.className},

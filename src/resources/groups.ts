@@ -16,7 +16,8 @@ import { GROUP_CHANGES_V1 } from '../http/routes/groups/v1.js'
 import { maxBatchBytes } from '../http/schemas/batch-items.js'
 import { presenter } from '../http/schemas/resource-schemas.js'
 import { Group } from '../models/index.js'
-import { isTenantAdmin, type RequestContext } from '../services/request-context.js'
+import { can } from '../services/permissions.js'
+import type { RequestContext } from '../services/request-context.js'
 import { createdTimeList, partitionList } from '../services/resource-lists.js'
 import { defineResource } from './define-resource.js'
 
@@ -27,7 +28,7 @@ import { defineResource } from './define-resource.js'
 export const BATCH_BODY_LIMIT_BYTES = maxBatchBytes(createGroupBody, MAX_GROUP_BATCH)
 
 const canWrite = (context: RequestContext, item: Group) =>
-  item.userId === context.userId || isTenantAdmin(context)
+  item.userId === context.userId || can(context, 'administer_tenant')
 
 /** The caller's own groups of one type, by name (gsi1). */
 const mine = partitionList<Group, ListGroupsQuery>(
@@ -61,7 +62,7 @@ export const groups = defineResource({
     writeRefusal: 'only the owner or a tenant admin may change this group',
     // Everyone sees their own groups and the non-private ones; admins see all of the tenant's.
     listFilter: (context) =>
-      isTenantAdmin(context)
+      can(context, 'administer_tenant')
         ? undefined
         : or(eq('userId', context.userId), ne('privacySettings.visibility', 'private')),
   },

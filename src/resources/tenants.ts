@@ -11,7 +11,7 @@ import {
   updateTenantBody,
 } from '../http/routes/tenants/schemas.js'
 import { TENANT_LIST_KEY, Tenant } from '../models/index.js'
-import { isPlatformAdmin } from '../services/request-context.js'
+import { can } from '../services/permissions.js'
 import type { ListSpec } from '../services/resource-service.js'
 import { ok } from '../services/service-result.js'
 import { defineResource } from './define-resource.js'
@@ -30,13 +30,13 @@ export const tenants = defineResource({
 
   access: {
     create: (context) =>
-      isPlatformAdmin(context) ? undefined : forbidden('only a platform admin may create tenants'),
+      can(context, 'manage_tenants') ? undefined : forbidden('only a platform admin may create tenants'),
     // Anyone but a platform admin or the tenant's own members gets 404, as if it were missing.
-    read: (context, item) => isPlatformAdmin(context) || context.tenantId === item.id,
-    write: isPlatformAdmin,
+    read: (context, item) => can(context, 'manage_tenants') || context.tenantId === item.id,
+    write: (context) => can(context, 'manage_tenants'),
     writeRefusal: 'only a platform admin may change a tenant',
     list: (context) =>
-      isPlatformAdmin(context) ? undefined : forbidden('only a platform admin may list tenants'),
+      can(context, 'manage_tenants') ? undefined : forbidden('only a platform admin may list tenants'),
   },
   // The id tokens carry in `tenant_id`: chosen, or generated in lower case as tenant ids are.
   id: (input, generate) => input.id ?? generate().toLowerCase(),

@@ -15,7 +15,8 @@ import {
 import { dataResponse, errorResponses, HEADERS } from '../http/schemas/responses.js'
 import { keyOf, type Role, subjectOf, User, UserEmailClaim, userIdOf } from '../models/index.js'
 import { openModel, sealModel } from '../security/model-encryption.js'
-import { isPlatformAdmin, isTenantAdmin, type RequestContext } from '../services/request-context.js'
+import { can } from '../services/permissions.js'
+import type { RequestContext } from '../services/request-context.js'
 import type { LookupSpec } from '../services/resource-hooks.js'
 import { partitionList } from '../services/resource-lists.js'
 import { defineResource } from './define-resource.js'
@@ -28,12 +29,12 @@ function mayAssignRoles(
   current: readonly string[],
   next: readonly Role[] | undefined,
 ) {
-  if (next === undefined || isPlatformAdmin(context)) return true
+  if (next === undefined || can(context, 'grant_platform_admin')) return true
   return current.includes('platform_admin') === next.includes('platform_admin')
 }
 
 const mineOrAdmin = (context: RequestContext, item: User) =>
-  item.id === context.userId || isTenantAdmin(context)
+  item.id === context.userId || can(context, 'administer_tenant')
 
 /** The tenant's users, by name (gsi1). */
 const all = partitionList<User, { limit: number }>('gsi1', (context) => ({ tenantId: context.tenantId }), {
@@ -81,7 +82,7 @@ export const users = defineResource({
 
   access: {
     create: (context, input) => {
-      if (!isTenantAdmin(context)) return forbidden('only a tenant admin may create users')
+      if (!can(context, 'administer_tenant')) return forbidden('only a tenant admin may create users')
       return mayAssignRoles(context, [], input.roles) ? undefined : forbidden(PLATFORM_ADMIN_ONLY)
     },
     // Anyone else's profile answers 404, as if missing.
@@ -89,11 +90,12 @@ export const users = defineResource({
     write: mineOrAdmin,
     writeRefusal: 'only the user or a tenant admin may change this user',
     change: (context, item, changes) => {
-      if (changes.roles !== undefined && !isTenantAdmin(context))
+      if (changes.roles !== undefined && !can(context, 'administer_tenant'))
         return forbidden('only a tenant admin may change roles')
       return mayAssignRoles(context, item.roles, changes.roles) ? undefined : forbidden(PLATFORM_ADMIN_ONLY)
     },
-    list: (context) => (isTenantAdmin(context) ? undefined : forbidden('only a tenant admin may list users')),
+    list: (context) =>
+      can(context, 'administer_tenant') ? undefined : forbidden('only a tenant admin may list users'),
   },
   // The id is the subject the client names, or a generated one, as keys hold it: a generated ULID
   // has capitals, so it is encoded too, or its own Location would not reach it.

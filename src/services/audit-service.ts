@@ -1,7 +1,8 @@
 import type { Page, TableGateway } from '../db/table-gateway.js'
 import { forbidden, validationError } from '../errors/app-error.js'
 import { AuditEntry, keyOf } from '../models/index.js'
-import { isTenantAdmin, type RequestContext } from './request-context.js'
+import { can } from './permissions.js'
+import type { RequestContext } from './request-context.js'
 import { attempt, fail, type ServiceResult } from './service-result.js'
 
 export interface AuditPage {
@@ -25,7 +26,8 @@ export class AuditService {
     entity: { entityType: string; entityId: string },
     page: AuditPage,
   ): Promise<ServiceResult<Page<AuditEntry>>> {
-    if (!isTenantAdmin(context)) return fail(forbidden('only a tenant admin may read the audit log'))
+    if (!can(context, 'administer_tenant'))
+      return fail(forbidden('only a tenant admin may read the audit log'))
     const { pk } = keyOf(AuditEntry, 'primary', { tenantId: context.tenantId, ...entity })
     return attempt(
       this.gateway.query(AuditEntry, context.tenantId, {
@@ -43,7 +45,8 @@ export class AuditService {
     range: { from?: number | undefined; to?: number | undefined },
     page: AuditPage,
   ): Promise<ServiceResult<Page<AuditEntry>>> {
-    if (!isTenantAdmin(context)) return fail(forbidden('only a tenant admin may read the audit log'))
+    if (!can(context, 'administer_tenant'))
+      return fail(forbidden('only a tenant admin may read the audit log'))
     if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
       return fail(validationError([{ field: 'from', message: 'from is after to' }]))
     }

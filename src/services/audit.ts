@@ -9,7 +9,8 @@ import {
   type ModelClass,
   type TenantModel,
 } from '../models/index.js'
-import { actingUserId, isPlatformAdmin, type RequestContext } from './request-context.js'
+import { can } from './permissions.js'
+import { actingUserId, type RequestContext } from './request-context.js'
 import type { WriteStamp } from './write-stamp.js'
 
 export const MASK = '***'
@@ -81,7 +82,7 @@ export function auditEntry(
   entry.oldValues = values.oldValues
   entry.newValues = values.newValues
   // Where a platform admin works from is the platform's business, not the tenant's.
-  const byPlatform = isPlatformAdmin(context)
+  const byPlatform = can(context, 'act_for_platform')
   entry.ipAddress = byPlatform ? null : (context.ipAddress ?? null)
   entry.userAgent = byPlatform ? null : (context.userAgent?.slice(0, MAX_USER_AGENT) ?? null)
   return entry

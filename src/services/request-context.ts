@@ -1,5 +1,6 @@
 import { PLATFORM_ACTOR } from '../models/index.js'
 import type { TokenIdentity } from '../security/token-identity.js'
+import { can } from './permissions.js'
 
 /** Who is asking: taken only from the verified token, passed explicitly into every service call. */
 export interface RequestContext extends TokenIdentity {
@@ -19,19 +20,11 @@ export interface IdempotentAttempt {
   startedAt: number
 }
 
-export function isPlatformAdmin(context: RequestContext): boolean {
-  return context.roles.includes('platform_admin')
-}
-
 /**
  * Who a change is recorded as: its author in the audit log, the owner of what it creates. A
  * platform admin acts for the platform, so the tenant's data never names the operator; the
  * operator stays in the platform's request log.
  */
 export function actingUserId(context: RequestContext): string {
-  return isPlatformAdmin(context) ? PLATFORM_ACTOR : context.userId
-}
-
-export function isTenantAdmin(context: RequestContext): boolean {
-  return context.roles.includes('tenant_admin') || context.roles.includes('platform_admin')
+  return can(context, 'act_for_platform') ? PLATFORM_ACTOR : context.userId
 }

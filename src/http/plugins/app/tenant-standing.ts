@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError } from '../../../errors/app-error.js'
 import type { Tier } from '../../../models/index.js'
+import { can } from '../../../services/permissions.js'
 import type { TenantStanding, TenantStandingCache } from '../../../services/tenant-standing-cache.js'
 
 declare module 'fastify' {
@@ -31,7 +32,7 @@ async function tenantStanding(app: FastifyInstance, { standings }: { standings: 
 function admit(request: FastifyRequest, standing: TenantStanding): AppError | undefined {
   request.tenantTier = standing.tier
   // Platform admins keep access, so that they can lift a suspension.
-  if (standing.status === 'suspended' && !request.auth.roles.includes('platform_admin')) {
+  if (standing.status === 'suspended' && !can(request.auth, 'bypass_suspension')) {
     return new AppError('TENANT_SUSPENDED')
   }
   return undefined
