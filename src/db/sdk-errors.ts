@@ -9,3 +9,12 @@ export function isConditionalCheckFailed(error: unknown): error is { Item?: Reco
 export function mapSdkError(error: unknown): unknown {
   return isUnavailable(error) ? serviceUnavailable(error) : error
 }
+
+/** Runs a DynamoDB call, turning its failure into a domain error (see mapSdkError). */
+export async function sendMapped<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    throw mapSdkError(error)
+  }
+}

@@ -5,13 +5,11 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
 } from '@aws-sdk/client-dynamodb'
 import { conflict, notFound } from '../errors/app-error.js'
 import {
   fromItem,
   type Item,
-  keyAttributes,
   layoutOf,
   type Model,
   type ModelClass,
@@ -21,10 +19,10 @@ import {
 } from '../models/index.js'
 import { type BatchOptions, batchGet, batchWrite, type FailedWrite, type WriteRequest } from './batch.js'
 import { isSameCreation } from './change-params.js'
-import { type CursorCodec, invalidCursor, type LastEvaluatedKey } from './cursor.js'
-import { assertKnownFields, normaliseProjection } from './fields.js'
-import { type Filter, fieldsOf } from './filter.js'
+import type { CursorCodec } from './cursor.js'
+import type { Filter } from './filter.js'
 import type { ItemCache } from './item-cache.js'
+import { type Page, type QueryRequest, queryPage } from './paged-query.js'
 import {
   conditionalDeleteParams,
   conditionalPutParams,
@@ -32,24 +30,15 @@ import {
   type PrimaryKey,
   putNewItemParams,
   type QuerySpec,
-  queryParams,
 } from './params.js'
-import { isConditionalCheckFailed, mapSdkError } from './sdk-errors.js'
+import { isConditionalCheckFailed, sendMapped } from './sdk-errors.js'
 import { assertTenantAction, assertTenantItem, assertTenantKey } from './tenant-scope.js'
 import { type TransactionAction, transactWrite } from './transactions.js'
-import { deleteItemInput, fromWire, getItemInput, putItemInput, queryInput, type WireItem } from './wire.js'
+import { deleteItemInput, fromWire, getItemInput, putItemInput, type WireItem } from './wire.js'
 
-export interface QueryRequest extends QuerySpec {
-  limit: number
-  cursor?: string | undefined
-}
+export type { Page, QueryRequest } from './paged-query.js'
 
 export type ConditionalPut<M> = { written: true } | { written: false; stored: M | undefined }
-
-export interface Page<M> {
-  items: M[]
-  nextCursor: string | null
-}
 
 export interface GatewayOptions {
   tableName: string
@@ -58,8 +47,6 @@ export interface GatewayOptions {
   batch: BatchOptions
 }
 
-/** A filtered query may come back short; it is re-issued at most this often to fill a page. */
-const MAX_QUERY_ROUNDS = 5
 const STREAM_PAGE_SIZE = 100
 
 export class TableGateway {
@@ -105,7 +92,7 @@ export class TableGateway {
     const item = this.#ownItem(model)
     try {
       await this.#invalidatingAround(model.tenantId, [primaryKeyOf(model)], () =>
-        send(() =>
+        sendMapped(() =>
           this.client.send(
             new PutItemCommand(putItemInput(conditionalPutParams(this.tableName, item, condition))),
           ),
@@ -125,7 +112,7 @@ export class TableGateway {
     assertTenantKey(key.pk, model.tenantId)
     try {
       await this.#invalidatingAround(model.tenantId, [key], () =>
-        send(() =>
+        sendMapped(() =>
           this.client.send(
             new DeleteItemCommand(deleteItemInput(conditionalDeleteParams(this.tableName, key, condition))),
           ),
@@ -154,36 +141,12 @@ export class TableGateway {
   }
 
   /** One page of a query, with an authenticated cursor to the next page (null on the last). */
-  async query<M extends Model>(
+  query<M extends Model>(
     modelClass: ModelClass<M>,
     tenantId: string,
     request: QueryRequest,
   ): Promise<Page<M>> {
-    assertTenantKey(request.partitionKey, tenantId)
-    const layout = layoutOf(modelClass)
-    if (request.fields) {
-      assertKnownFields(layout, request.fields, 'fields')
-      request = { ...request, fields: normaliseProjection(request.fields) }
-    }
-    if (request.filter) assertKnownFields(layout, fieldsOf(request.filter), 'filter')
-    const binding = { tenantId, query: fingerprint(request) }
-    let startKey = request.cursor ? this.options.cursors.decode(request.cursor, binding) : undefined
-    if (startKey && startKey[keyAttributes(request.index).pk] !== request.partitionKey) throw invalidCursor()
-
-    const params = queryParams(this.tableName, request)
-    const items: M[] = []
-    for (let round = 0; round < MAX_QUERY_ROUNDS && items.length < request.limit; round++) {
-      const limit = request.limit - items.length
-      const output = await send(() =>
-        this.client.send(
-          new QueryCommand(queryInput({ ...params, Limit: limit, ExclusiveStartKey: startKey })),
-        ),
-      )
-      for (const item of output.Items ?? []) items.push(fromItem(modelClass, fromWire(item)))
-      startKey = output.LastEvaluatedKey && (fromWire(output.LastEvaluatedKey) as LastEvaluatedKey)
-      if (!startKey) break
-    }
-    return { items, nextCursor: startKey ? this.options.cursors.encode(startKey, binding) : null }
+    return queryPage(this.client, this.tableName, this.options.cursors, modelClass, tenantId, request)
   }
 
   /** Every item a query matches, page by page: for scripts and exports, not for request handlers. */
@@ -283,7 +246,7 @@ export class TableGateway {
     outcome: { alreadyApplied: (old: Item) => boolean; onFailure?: () => Error },
   ): Promise<void> {
     try {
-      await this.#invalidatingAround(model.tenantId, [primaryKeyOf(model)], () => send(write))
+      await this.#invalidatingAround(model.tenantId, [primaryKeyOf(model)], () => sendMapped(write))
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error
       const old = await this.#itemAtFailure(model, error)
@@ -302,7 +265,7 @@ export class TableGateway {
   }
 
   async #read(key: PrimaryKey, consistent: boolean): Promise<Item | undefined> {
-    const output = await send(() =>
+    const output = await sendMapped(() =>
       this.client.send(new GetItemCommand(getItemInput(getItemParams(this.tableName, key, consistent)))),
     )
     return output.Item && fromWire(output.Item)
@@ -317,22 +280,4 @@ function visible<M extends Model>(
   if (item.deleted_utc !== undefined || item.model_name !== layoutOf(modelClass).modelName) return undefined
   const model = fromItem(modelClass, item)
   return !readable || readable(model) ? model : undefined
-}
-
-async function send<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call()
-  } catch (error) {
-    throw mapSdkError(error)
-  }
-}
-
-function fingerprint(request: QuerySpec): string {
-  return JSON.stringify([
-    request.index,
-    request.partitionKey,
-    request.sortKey ?? null,
-    request.ascending ?? true,
-    request.filter ?? null,
-  ])
 }
