@@ -51,6 +51,8 @@ export interface RegisteredRoute {
 
 export interface TestAppOptions {
   env?: Environment
+  /** A DynamoDB Local of the test's own (one it stops or freezes); the shared one by default. */
+  endpoint?: string
   /** The app's clock (TOKENS.Clock), for times a test decides; the system clock when absent. */
   clock?: Clock
   /** Replace registrations before the app is built. */
@@ -65,7 +67,7 @@ export interface TestAppOptions {
 }
 
 export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): Promise<TestApp> {
-  const { endpoint, tableName } = await createTestTable()
+  const { endpoint, tableName } = await createTestTable(options.endpoint)
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: options.logStream ? 'info' : 'silent',

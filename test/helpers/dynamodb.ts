@@ -20,9 +20,12 @@ export function testDynamoDbEndpoint(): Promise<string> {
   return endpoint
 }
 
-/** A new, empty table created from the models' definition, unique to the caller. */
-export async function createTestTable(): Promise<{ endpoint: string; tableName: string }> {
-  const url = await testDynamoDbEndpoint()
+/**
+ * A new, empty table created from the models' definition, unique to the caller: in the shared
+ * DynamoDB Local, or in the one at `endpoint` (a test that stops or freezes its own).
+ */
+export async function createTestTable(endpoint?: string): Promise<{ endpoint: string; tableName: string }> {
+  const url = endpoint ?? (await testDynamoDbEndpoint())
   const tableName = `test-${ulid().toLowerCase()}`
   const client = createDynamoDbClient(
     loadConfig({ DYNAMODB_ENDPOINT: url, APP_TABLE_NAME: tableName }).dynamodb,

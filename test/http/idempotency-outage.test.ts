@@ -8,11 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { startDynamoDbLocal } from '../../scripts/dynamodb-local.js'
-import { loadConfig } from '../../src/config/config.js'
-import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
-import { ensureTable } from '../../src/db/table-admin.js'
-import { tableDefinition } from '../../src/models/index.js'
-import { ALL_MODELS } from '../../src/resources/index.js'
 import { buildTestApp } from '../helpers/app.js'
 import { storedAudit, storedGroups } from '../helpers/table.js'
 
@@ -27,23 +22,15 @@ const GIVE_UP_AFTER_MS = 40_000
 t.test('idempotent creates while DynamoDB freezes and thaws: one group per key', async (t) => {
   const local = await startDynamoDbLocal()
   t.teardown(() => local.stop())
-  const tableName = 'idempotency-outage'
-  const admin = createDynamoDbClient(
-    loadConfig({ DYNAMODB_ENDPOINT: local.endpoint, APP_TABLE_NAME: tableName }).dynamodb,
-  )
-  await ensureTable(admin, tableDefinition(tableName, ALL_MODELS))
-  admin.destroy()
-  const testApp = await buildTestApp(t, {
+  const app = await buildTestApp(t, {
+    endpoint: local.endpoint,
     env: {
-      DYNAMODB_ENDPOINT: local.endpoint,
-      APP_TABLE_NAME: tableName,
       DYNAMODB_REQUEST_TIMEOUT_MS: '300',
       DYNAMODB_MAX_ATTEMPTS: '2',
       HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
       HTTP_REQUEST_TIMEOUT_MS: String(LOCK_MS),
     },
   })
-  const app = { ...testApp, tableName }
   const alice = app.as('acme', 'alice', ['tenant_admin'])
 
   const statuses = new Map<number, number>()
