@@ -34,7 +34,9 @@ export async function queryPage<M extends Model>(
   const layout = layoutOf(modelClass)
   if (request.fields) {
     assertKnownFields(layout, request.fields, 'fields')
-    request = { ...request, fields: normaliseProjection(request.fields) }
+    // An old item is upcast from whole: a projection of today's names could miss what the steps read.
+    const { fields, ...rest } = request
+    request = layout.upcasters.length > 0 ? rest : { ...rest, fields: normaliseProjection(fields) }
   }
   if (request.filter) assertKnownFields(layout, fieldsOf(request.filter), 'filter')
   const binding = { tenantId, query: fingerprint(request) }

@@ -16,6 +16,7 @@ import {
   primaryKeyOf,
   type TenantModel,
   toItem,
+  upcastItem,
 } from '../models/index.js'
 import { type BatchOptions, batchGet, batchWrite, type FailedWrite, type WriteRequest } from './batch.js'
 import { isSameCreation } from './change-params.js'
@@ -78,8 +79,11 @@ export class TableGateway {
     const hit = cached && visible(modelClass, cached, options.readable)
     if (hit) return hit
     const readToken = this.options.cache.readToken()
-    const item = await this.#read(key, consistent)
-    if (!item) return undefined
+    const stored = await this.#read(key, consistent)
+    if (!stored) return undefined
+    // The cache keeps the item in its current shape, so a hit never upcasts it again.
+    const item =
+      stored.model_name === layoutOf(modelClass).modelName ? upcastItem(modelClass, stored) : stored
     this.options.cache.set(tenantId, key.pk, key.sk, item, readToken)
     return visible(modelClass, item, options.readable)
   }

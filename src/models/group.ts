@@ -10,7 +10,7 @@ export interface PrivacySettings {
 }
 
 export class Group extends TenantModel {
-  static readonly modelVersion = 1
+  static readonly modelVersion: number = 1
   static readonly fields = [
     'tenantId',
     'userId',

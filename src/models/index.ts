@@ -12,14 +12,16 @@ export {
   modelNameOf,
   primaryKeyOf,
   toItem,
+  upcastItem,
 } from './mapper.js'
-export { initialise, Model, type ModelClass, TenantModel } from './model.js'
+export { initialise, Model, type ModelClass, TenantModel, type Upcaster, type Upcasters } from './model.js'
 export { toCamelCase, toSnakeCase } from './naming.js'
 export { MAX_CURSOR_LENGTH } from './page.js'
 export { CORE_MODELS } from './registry.js'
 export { ROLES, type Role } from './role.js'
 export { type TableDefinition, TTL_ATTRIBUTE, tableDefinition } from './table-definition.js'
 export { TENANT_LIST_KEY, TENANT_STATUSES, Tenant, type TenantStatus, TIERS, type Tier } from './tenant.js'
+export { storedVersionOf } from './upcast.js'
 export { User, UserEmailClaim } from './user.js'
 export {
   isSubject,

@@ -2,8 +2,9 @@
 // computed from the model's own definitions. The per-class layout is worked out once and cached,
 // because this runs on every read and write.
 import { type IndexDefinition, type IndexName, keyAttributes } from './indexes.js'
-import type { Model, ModelClass } from './model.js'
+import type { Model, ModelClass, Upcaster } from './model.js'
 import { toCamelCase, toSnakeCase } from './naming.js'
+import { newerThanCode, storedVersionOf, upcastStepsOf, upcastWith } from './upcast.js'
 
 export type Item = Record<string, unknown>
 
@@ -18,6 +19,10 @@ interface IndexLayout {
 
 export interface ModelLayout {
   modelName: string
+  /** The version this code stores. */
+  modelVersion: number
+  /** The history, one step per older version (see upcast.ts). */
+  upcasters: readonly Upcaster[]
   fields: readonly string[]
   attributes: readonly string[]
   indexes: readonly IndexLayout[]
@@ -31,6 +36,8 @@ export function layoutOf<M extends Model>(modelClass: ModelClass<M>): ModelLayou
     const fields = [...BASE_FIELDS, ...modelClass.fields]
     layout = {
       modelName: toSnakeCase(modelClass.name),
+      modelVersion: modelClass.modelVersion,
+      upcasters: upcastStepsOf(modelClass as unknown as ModelClass<Model>),
       fields,
       attributes: fields.map(toSnakeCase),
       indexes: Object.entries(modelClass.indexes).map(([name, definition]) => ({
@@ -50,9 +57,13 @@ export function modelNameOf(modelClass: ModelClass<Model>): string {
   return layoutOf(modelClass).modelName
 }
 
-/** The item to store: snake_case attributes, `model_name`, and every index key. */
+/**
+ * The item to store: snake_case attributes, `model_name`, the current `model_version`, and every
+ * index key. A model read from an item of a newer version than this code knows is refused (503).
+ */
 export function toItem<M extends Model>(model: M): Item {
   const layout = layoutOf(model.constructor as ModelClass<M>)
+  if (model.modelVersion > layout.modelVersion) throw newerThanCode(layout.modelName)
   const item: Item = {}
   for (const index of layout.indexes) {
     const definition = index.definition as IndexDefinition<M>
@@ -66,18 +77,29 @@ export function toItem<M extends Model>(model: M): Item {
     // null and undefined are left out: a missing attribute is what conditions and sparse indexes test.
     if (value !== undefined && value !== null) item[layout.attributes[i] as string] = snakeKeys(value)
   }
+  item.model_version = layout.modelVersion
   return item
 }
 
-/** The model stored in an item; attributes the model does not declare are ignored. */
-export function fromItem<M extends Model>(modelClass: ModelClass<M>, item: Item): M {
+/** The item in the model's current shape (itself when it is current); see upcast.ts. */
+export function upcastItem<M extends Model>(modelClass: ModelClass<M>, item: Readonly<Item>): Readonly<Item> {
+  return upcastWith(layoutOf(modelClass).upcasters, item)
+}
+
+/**
+ * The model stored in an item, upcast to the current shape first when the item is older; attributes
+ * the model does not declare are ignored.
+ */
+export function fromItem<M extends Model>(modelClass: ModelClass<M>, stored: Readonly<Item>): M {
   const layout = layoutOf(modelClass)
+  const item = upcastWith(layout.upcasters, stored)
   const model = new modelClass()
   const target = model as unknown as Record<string, unknown>
   for (let i = 0; i < layout.fields.length; i++) {
     const value = item[layout.attributes[i] as string]
     if (value !== undefined) target[layout.fields[i] as string] = camelKeys(value)
   }
+  model.modelVersion = storedVersionOf(item)
   return model
 }
 

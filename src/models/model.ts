@@ -25,13 +25,27 @@ export interface ModelClass<M extends Model = Model> {
   /** The model's own data fields (camelCase), besides the base fields. */
   readonly fields: readonly (keyof M & string)[]
   readonly indexes: IndexDefinitions<M>
-  /** Bumped when the stored shape changes, so migrations can find old items. */
+  /** The version of the stored shape that this code writes; older items are upcast on read. */
   readonly modelVersion: number
+  /**
+   * The shape's history: `upcasters[n]` turns an item stored at version n into version n + 1, one
+   * for each version below `modelVersion` (see upcast.ts).
+   */
+  readonly upcasters?: Upcasters
   /** Fields stored encrypted (never logged, audited or shown as stored). */
   readonly encryptedFields?: readonly string[]
   /** Fields computed from others for lookups; not part of what the entity says. */
   readonly derivedFields?: readonly string[]
 }
+
+/**
+ * One step of a model's history: a pure function from a stored item (snake_case attributes) of one
+ * version to the item of the next. It returns a new item and never changes the one it is given.
+ */
+export type Upcaster = (item: Readonly<Record<string, unknown>>) => Record<string, unknown>
+
+/** Upcasters by the version they read: `{ 1: v1ToV2, 2: v2ToV3 }`. */
+export type Upcasters = Readonly<Record<number, Upcaster>>
 
 /** Stamps a new model with an id and creation time. */
 export function initialise<M extends Model>(
