@@ -6,7 +6,15 @@ import { putNewItemParams, replaceItemParams, softDeleteParams } from './params.
 import type { TransactionAction } from './transactions.js'
 
 export type Change<M extends TenantModel> =
-  | { kind: 'create'; model: M }
+  | {
+      kind: 'create'
+      model: M
+      /**
+       * An attempt of a request that may have run before (one sent with an Idempotency-Key, whose
+       * ids and times every attempt shares): finding its own item already stored means it is done.
+       */
+      repeatable?: boolean
+    }
   | { kind: 'replace'; model: M; expectedVersion: number; now: Date }
   | { kind: 'softDelete'; model: M; expectedVersion: number; now: Date }
 

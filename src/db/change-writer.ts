@@ -53,11 +53,7 @@ export class ChangeWriter {
     if (error === undefined) return
     if (!(error instanceof TransactionCancelledError) || error.reasons[0] !== 'ConditionalCheckFailed')
       throw error
-    if (
-      change.kind === 'create' &&
-      isSameCreation(await this.#storedAt(change, error.items[0]), change.model)
-    )
-      return
+    if (change.kind === 'create' && (await this.#createdBefore(change, error, 0))) return
     throw await this.#explain(change)
   }
 
@@ -132,7 +128,8 @@ export class ChangeWriter {
     error: TransactionCancelledError,
     index: number,
   ): Promise<boolean> {
-    if (change.kind !== 'create' || error.reasons[index] !== 'ConditionalCheckFailed') return false
+    if (change.kind !== 'create' || !change.repeatable || error.reasons[index] !== 'ConditionalCheckFailed')
+      return false
     return isSameCreation(await this.#storedAt(change, error.items[index]), change.model)
   }
 

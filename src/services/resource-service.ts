@@ -54,7 +54,8 @@ export class ResourceService<M extends TenantModel, Create, Update> {
     const item = this.#newItem(context, input, stamp)
     const audit = auditEntry(context, item, 'create', { oldValues: null, newValues: snapshot(item) }, stamp)
     const effects = withAudit(this.#hooks.effects?.('create', item, undefined), audit)
-    return this.#write('create', item, (stored) => ({ kind: 'create', model: stored }), effects)
+    const repeatable = context.idempotency !== undefined
+    return this.#write('create', item, (stored) => ({ kind: 'create', model: stored, repeatable }), effects)
   }
 
   /**
@@ -74,10 +75,11 @@ export class ResourceService<M extends TenantModel, Create, Update> {
     }
     const stamp = WriteStamp.for(context, this.clock)
     const items = inputs.map(({ input }) => this.#newItem(context, input, stamp))
+    const repeatable = context.idempotency !== undefined
     const stored = await Promise.all(items.map((item) => this.#stored(item)))
     const failed = await this.changes.applyMany(
       items.map((item, position) => ({
-        change: { kind: 'create' as const, model: stored[position] as M },
+        change: { kind: 'create' as const, model: stored[position] as M, repeatable },
         effects: withAudit(
           this.#hooks.effects?.('create', item, undefined),
           auditEntry(context, item, 'create', { oldValues: null, newValues: snapshot(item) }, stamp),
