@@ -30,6 +30,7 @@ export class IdempotencyRecord extends TenantModel {
     'lockExpiresAt',
     'seed',
     'startedAt',
+    'attempts',
     'responseStatus',
     'responseHeaders',
     'responseBody',
@@ -55,6 +56,8 @@ export class IdempotencyRecord extends TenantModel {
   seed = ''
   /** Unix milliseconds of the first attempt: the time every attempt's writes carry. */
   startedAt = 0
+  /** How many attempts have held the key: after the first, an earlier one may have written. */
+  attempts = 1
   responseStatus: number | null = null
   responseHeaders: Record<string, string> | null = null
   responseBody: string | null = null

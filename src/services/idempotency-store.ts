@@ -123,8 +123,13 @@ export class IdempotencyStore {
     await this.gateway.putIf(record, eq('owner', record.owner))
   }
 
-  /** Frees the key: the request was refused before it wrote anything, so a retry may differ. */
+  /**
+   * The request was refused and wrote nothing. A first attempt frees the key, so that a corrected
+   * request may use it; a later one keeps it bound (interrupted), since an earlier attempt may have
+   * written with its seed, and the next retry must find that rather than write anew.
+   */
   async release(record: IdempotencyRecord): Promise<void> {
+    if (record.attempts > 1) return this.interrupt(record)
     await this.gateway.deleteIf(record, eq('owner', record.owner))
   }
 
@@ -151,6 +156,7 @@ export class IdempotencyStore {
       owner: randomUUID(),
       status: 'in_progress',
       lockExpiresAt: now + this.options.lockMs,
+      attempts: stored.attempts + 1,
       expiresAt: Math.floor(now / 1000) + this.options.retentionSeconds,
     })
   }

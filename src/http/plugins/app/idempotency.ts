@@ -105,9 +105,10 @@ async function idempotency(app: FastifyInstance, { store }: { store: Idempotency
   }
 
   /**
-   * A success is the answer to keep. A refusal (400, 403, 404, 412, 422, ...) wrote nothing, so the
-   * key is freed. An outage (5xx), a conflict (409) or unfinished work may have left writes behind:
-   * the key stays bound to them, and the next retry may run at once to find them.
+   * A success is the answer to keep. A refusal (4xx) wrote nothing, so the key is released (freed, if
+   * no earlier attempt held it: see IdempotencyStore.release). An outage (5xx) or unfinished work may
+   * have left writes behind: the key stays bound to them, and the next retry may run at once to find
+   * them.
    */
   async function settle(
     record: IdempotencyRecord,
@@ -116,7 +117,7 @@ async function idempotency(app: FastifyInstance, { store }: { store: Idempotency
     body: string,
   ) {
     const status = reply.statusCode
-    if (status >= 300 && status !== 409 && status < 500) return store.release(record)
+    if (status >= 300 && status < 500) return store.release(record)
     if (status >= 300 || request.unfinished) return store.interrupt(record)
     try {
       await store.complete(record, { status, headers: replayedHeaders(reply), body })
