@@ -47,6 +47,11 @@ export class ResourceService<M extends TenantModel, Create, Update> {
     this.#hooks = (deps && spec.hooks?.(deps)) ?? {}
   }
 
+  /** What a missing item answers, or one of another tenant: they cannot be told apart. */
+  missing(): AppError {
+    return notFound(this.#noun)
+  }
+
   async create(context: RequestContext, input: Create): Promise<ServiceResult<M>> {
     const refusal = this.spec.access.create?.(context, input)
     if (refusal) return fail(refusal)
@@ -98,7 +103,7 @@ export class ResourceService<M extends TenantModel, Create, Update> {
 
   async get(context: RequestContext, id: string): Promise<ServiceResult<M>> {
     const item = await this.#find(context, id)
-    return item ? ok(item) : fail(notFound(this.#noun))
+    return item ? ok(item) : fail(this.missing())
   }
 
   /** Partial update; `ifMatch` holds the versions the caller last saw (412 when it is at none of them). */
@@ -233,7 +238,7 @@ export class ResourceService<M extends TenantModel, Create, Update> {
   ): Promise<ServiceResult<M>> {
     // A strongly consistent read: If-Match must be compared with the latest version, not a stale one.
     const item = await this.#find(context, id, true)
-    if (!item) return fail(notFound(this.#noun))
+    if (!item) return fail(this.missing())
     if (!this.spec.access.write(context, item)) return fail(forbidden(this.spec.access.writeRefusal))
     if (!versionMatches(ifMatch, item.version)) return fail(preconditionFailed())
     return ok(item)

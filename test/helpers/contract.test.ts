@@ -114,6 +114,6 @@ t.test('a test app reports each response its document does not describe', async 
   t.equal(problems.length, 1)
   t.match(problems[0], /GET \/v2\/groups\/:id → 200: .*name/)
 
-  await alice({ method: 'GET', url: '/v2/groups/not-an-id' })
+  await alice({ method: 'GET', url: '/v2/groups?limit=0' })
   t.equal(problems.length, 1, 'a documented 400 is no violation')
 })

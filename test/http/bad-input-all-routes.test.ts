@@ -536,7 +536,7 @@ t.test('bad input to every route outside the group CRUD matrix', async (t) => {
       ],
       ['an unknown path version', { method: 'GET', url: '/v9/groups' }, invalid('path')],
     ]
-    // Malformed percent-encoding in a path parameter: refused in the envelope like any bad id.
+    // Malformed percent-encoding: the URL itself is malformed (400), before a route, or an id, is known.
     for (const [method, url] of [
       ['GET', '/v2/users/%E0%A4%A'],
       ['DELETE', '/v2/users/bob%zz'],

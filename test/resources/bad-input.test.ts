@@ -7,6 +7,7 @@ import type { InjectOptions } from 'fastify'
 import t from 'tap'
 import { ulid } from 'ulid'
 import type { z } from 'zod'
+import { takesOpaqueId } from '../../src/http/schemas/resource-schemas.js'
 import { API_VERSIONS } from '../../src/http/versioning/versions.js'
 import { buildTestApp } from '../helpers/app.js'
 import { expectError } from '../helpers/expect.js'
@@ -27,6 +28,7 @@ const invalid = (...fields: (string | RegExp)[]): Expected => ({
   code: 'VALIDATION_ERROR',
   fields,
 })
+const NO_SUCH_ID: Expected = { status: 404, code: 'NOT_FOUND' }
 const SERVER_SET = ['id', 'tenantId', 'userId', 'version', 'createdUtc', 'updatedUtc', 'deletedUtc']
 // No field of a JSON body takes this: an object with a key nobody declares.
 const NOTHING_TAKES = { 'no such key': [] }
@@ -151,13 +153,22 @@ t.test('bad input to every declared resource', async (t) => {
           invalid('Idempotency-Key'),
         ],
       ]
-      // Ids the path refuses (a ULID for most resources; a subject, for users).
+      // Ids the path refuses: an opaque id that can name no item answers 404 like a missing one
+      // (even beside a bad body); a user's id, a subject, has rules of its own (400).
       const params = schemaIn(resource, v, resource.schemas.params)
-      const badIds = ['not-a-ulid', ulid().slice(1), `${ulid()}0`, 'x%23y', '%20', 'i'.repeat(1000)]
+      const opaque = takesOpaqueId(resource.schemas.params)
+      const idRefused = opaque ? NO_SUCH_ID : invalid('id')
+      const badIds = ['x%23y', '%20', 'a.b', '%C3%A9', 'i'.repeat(65), 'i'.repeat(1000), `${ulid()}%0A`]
       for (const bad of badIds.filter((bad) => !params.safeParse({ id: decodeURIComponent(bad) }).success)) {
-        cases.push([`GET id ${bad}`, { method: 'GET', url: `${base}/${bad}` }, invalid('id')])
-        cases.push([`PATCH id ${bad}`, patch(bodies.update, {}, `${base}/${bad}`), invalid('id')])
-        cases.push([`DELETE id ${bad}`, { method: 'DELETE', url: `${base}/${bad}` }, invalid('id')])
+        cases.push([`GET id ${bad}`, { method: 'GET', url: `${base}/${bad}` }, idRefused])
+        cases.push([`PATCH id ${bad}`, patch(bodies.update, {}, `${base}/${bad}`), idRefused])
+        cases.push([`PATCH id ${bad} with a bad body`, patch(NOTHING_TAKES, {}, `${base}/${bad}`), idRefused])
+        cases.push([`DELETE id ${bad}`, { method: 'DELETE', url: `${base}/${bad}` }, idRefused])
+      }
+      // Well-formed ids of no item: looked up, and missing.
+      for (const missing of opaque ? ['not-a-ulid', ulid().slice(1), `${ulid()}0`, 'i'.repeat(64)] : []) {
+        cases.push([`GET id ${missing}`, { method: 'GET', url: `${base}/${missing}` }, NO_SUCH_ID])
+        cases.push([`DELETE id ${missing}`, { method: 'DELETE', url: `${base}/${missing}` }, NO_SUCH_ID])
       }
       for (const query of [
         'limit=0',

@@ -2,6 +2,7 @@
 // it needs a token. Route files declare their own responses and route-specific errors only, and a
 // route added later (say POST /v2/groups/batch) is documented the same way.
 import type { RouteOptions } from 'fastify'
+import { takesOpaqueId } from '../schemas/resource-schemas.js'
 import { errorResponses } from '../schemas/responses.js'
 
 type DocumentedSchema = NonNullable<RouteOptions['schema']> & { hide?: boolean; security?: unknown[] }
@@ -22,7 +23,9 @@ export function documentRouteDefaults(route: RouteOptions): void {
 /** The statuses the app's plugins may answer this route with, besides its own. */
 export function errorStatuses(schema: DocumentedSchema, isPublic: boolean): number[] {
   const statuses = new Set<number>()
-  if (schema.body || schema.querystring || schema.params || schema.headers) statuses.add(400)
+  // A malformed opaque id answers 404, which any id in a path may.
+  const badParams = schema.params !== undefined && !takesOpaqueId(schema.params)
+  if (schema.body || schema.querystring || badParams || schema.headers) statuses.add(400)
   if (schema.body) {
     statuses.add(413)
     statuses.add(415)

@@ -1,6 +1,7 @@
 // The routes every declared resource gets, under its path: create (201, Location, ETag,
 // Idempotency-Key), batch create, read (ETag), partial update and delete (If-Match), and one list
 // route whose query picks one of the resource's lists.
+import type { preValidationHookHandler } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { z } from 'zod'
 import type { ErrorDetail } from '../../errors/app-error.js'
@@ -11,6 +12,7 @@ import { page, success } from '../envelope.js'
 import { etagOf, ifMatchHeaders, parseIfMatch } from '../if-match.js'
 import { locationOf, unwrap } from '../route-helpers.js'
 import type { CheckedItem } from '../schemas/batch-items.js'
+import { OPAQUE_ID_PATTERN, takesOpaqueId } from '../schemas/resource-schemas.js'
 import { dataResponse, errorResponses, HEADERS, noContent, pageResponse } from '../schemas/responses.js'
 
 type Schema = z.ZodType
@@ -27,6 +29,7 @@ export interface ResourceRoutesSpec<M extends TenantModel, Create, Update, Query
   schemas: {
     create: z.ZodType<Create, unknown>
     update: z.ZodType<Update, unknown>
+    /** `idParams` for opaque ids: one that can name no item answers 404 like a missing one. */
     params: z.ZodType<{ id: string }, unknown>
     listQuery: z.ZodType<Query, unknown>
     item: Schema
@@ -70,6 +73,15 @@ export function resourceRoutes<M extends TenantModel, Create, Update, Query exte
   const present = (item: M) => success(spec.present(item))
 
   return async (app, { service }) => {
+    // Before validation, so that a malformed id is refused exactly as a well-formed missing one.
+    const refuseUnknownIds: preValidationHookHandler[] = takesOpaqueId(schemas.params)
+      ? [
+          async (request) => {
+            const { id } = request.params as { id: string }
+            if (!OPAQUE_ID_PATTERN.test(id)) throw service.missing()
+          },
+        ]
+      : []
     app.post(
       path,
       {
@@ -149,7 +161,10 @@ export function resourceRoutes<M extends TenantModel, Create, Update, Query exte
 
     app.get(
       `${path}/:id`,
-      { schema: { params: schemas.params, summary: docs.read, response: { 200: one } } },
+      {
+        schema: { params: schemas.params, summary: docs.read, response: { 200: one } },
+        preValidation: refuseUnknownIds,
+      },
       async (request, reply) => {
         const found = unwrap(await service.get(request.auth, fromPath(request.params)))
         return reply.header('ETag', etagOf(found.version)).send(present(found))
@@ -166,6 +181,7 @@ export function resourceRoutes<M extends TenantModel, Create, Update, Query exte
           summary: docs.update,
           response: { 200: one, ...conflicts },
         },
+        preValidation: refuseUnknownIds,
       },
       async (request, reply) => {
         const ifMatch = parseIfMatch(request.headers['if-match'])
@@ -186,6 +202,7 @@ export function resourceRoutes<M extends TenantModel, Create, Update, Query exte
             summary: docs.delete,
             response: { 204: noContent('deleted'), ...conflicts },
           },
+          preValidation: refuseUnknownIds,
         },
         async (request, reply) => {
           const ifMatch = parseIfMatch(request.headers['if-match'])

@@ -12,8 +12,24 @@ import { fieldList, pageParameters } from './list-query.js'
 
 type Shape = z.ZodRawShape
 
-// ULIDs are Crockford base32 and case-insensitive.
-export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}$/
+/**
+ * Ids in paths are opaque: new ones are ULIDs, imported items keep theirs. Keys are lower-cased,
+ * so ids are case-insensitive, as ULIDs are: `ABC-def` and `abc-def` name one item.
+ */
+export const OPAQUE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+
+/**
+ * The path parameters of an item whose id is opaque. An id that does not match can name no item,
+ * so the routes answer it 404 as a missing one (resource-routes.ts), not 400.
+ */
+export const idParams = z.strictObject({
+  id: z.string().regex(OPAQUE_ID_PATTERN, 'no such id').meta({
+    description: 'new ids are ULIDs; imported items keep theirs; case-insensitive; any other answers 404',
+  }),
+})
+
+/** Whether a route's path parameters are `idParams`, whose malformed ids answer 404. */
+export const takesOpaqueId = (params: unknown): boolean => params === idParams
 
 export const EXAMPLE_ID = '01HM4ZB3Q5X7K9N2P4R6T8V0WY'
 const EXAMPLE_TIME = '2024-01-15T10:00:00.000Z'
@@ -113,7 +129,7 @@ export function resourceShapes<Input extends Shape, Output extends Shape, List e
     schemas: {
       create,
       update,
-      params: z.strictObject({ id: z.string().regex(ULID_PATTERN, 'id must be a ULID') }),
+      params: idParams,
       listQuery,
       item,
       listed,

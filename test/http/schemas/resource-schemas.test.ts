@@ -1,7 +1,7 @@
 import t from 'tap'
 import { z } from 'zod'
 import { createdRangeParameters } from '../../../src/http/schemas/list-query.js'
-import { EXAMPLE_ID, resourceShapes } from '../../../src/http/schemas/resource-schemas.js'
+import { EXAMPLE_ID, idParams, resourceShapes } from '../../../src/http/schemas/resource-schemas.js'
 import { buildKey, type IndexDefinitions, TenantModel, tenantKey } from '../../../src/models/index.js'
 import { defineResource } from '../../../src/resources/define-resource.js'
 import { createdTimeList } from '../../../src/services/resource-lists.js'
@@ -55,9 +55,12 @@ t.test('an update takes any of the input fields, at least one', async (t) => {
   t.match(z.globalRegistry.get(update), { id: 'UpdateWorkGadget', examples: [{ label: 'Lamp' }] })
 })
 
-t.test('path ids are ULIDs', async (t) => {
-  t.ok(params.safeParse({ id: EXAMPLE_ID.toLowerCase() }).success)
-  t.notOk(params.safeParse({ id: 'not-a-ulid' }).success)
+t.test('path ids are opaque: [A-Za-z0-9_-]{1,64}', async (t) => {
+  t.equal(params, idParams, 'the parameters whose malformed ids the routes answer 404')
+  for (const id of [EXAMPLE_ID, EXAMPLE_ID.toLowerCase(), 'not-a-ulid', 'a', 'A_b-9'.repeat(12).slice(0, 64)])
+    t.ok(params.safeParse({ id }).success, id)
+  for (const id of ['', 'a#b', 'a b', 'a.b', 'é', 'a\n', 'i'.repeat(65)])
+    t.notOk(params.safeParse({ id }).success, JSON.stringify(id))
 })
 
 t.test('an item shows the base fields around the output fields; a listed one any of them', async (t) => {

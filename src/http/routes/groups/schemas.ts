@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { VISIBILITIES } from '../../../models/index.js'
 import { checkedItem } from '../../schemas/batch-items.js'
 import { createdRangeParameters, fieldList, pageParameters } from '../../schemas/list-query.js'
-import { ULID_PATTERN } from '../../schemas/resource-schemas.js'
+import { idParams } from '../../schemas/resource-schemas.js'
 
 /** The most items one batch create takes. */
 export const MAX_GROUP_BATCH = 1000
@@ -57,7 +57,7 @@ export const updateGroupBody = z
   .refine((changes) => Object.keys(changes).length > 0, { message: 'at least one field must be given' })
   .meta({ id: 'UpdateGroup', examples: [{ description: 'Runs the platform' }] })
 
-export const groupParams = z.strictObject({ id: z.string().regex(ULID_PATTERN, 'id must be a ULID') })
+export const groupParams = idParams
 
 export const GROUP_RESPONSE_FIELDS = [
   'id',

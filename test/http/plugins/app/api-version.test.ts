@@ -35,7 +35,8 @@ t.test('API-Version names the version that served the request, errors included',
     ['/groups', 'v1', 'v1', 200],
     ['/groups', undefined, 'v2', 200],
     ['/v1/groups?groupType=x', undefined, 'v1', 400],
-    ['/v1/groups/not-an-id', undefined, 'v1', 400],
+    ['/v1/groups/not-an-id', undefined, 'v1', 404],
+    ['/v1/groups/a%23b', undefined, 'v1', 404],
   ]
   for (const [url, header, version, status] of cases) {
     const response = await alice({ method: 'GET', url, headers: header ? { 'api-version': header } : {} })
