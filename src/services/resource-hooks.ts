@@ -35,7 +35,7 @@ export interface ResourceHooks<M extends TenantModel> {
   effects?(kind: ChangeKind, item: M, before: M | undefined): SideEffects
   /** The error that answers a change one of whose effects' conditions refused it (e.g. a claim taken). */
   refused?(): AppError
-  /** Runs once a change has been tried, written or not (e.g. to forget a cached copy). */
+  /** Runs once a change has been tried, whatever came of it, an outage too (e.g. to forget a cached copy). */
   afterWrite?(kind: ChangeKind, item: M): void
 }
 

@@ -209,8 +209,10 @@ export class ResourceService<M extends TenantModel, Create, Update> {
     effects: SideEffects,
   ): Promise<ServiceResult<M>> {
     const stored = kind === 'delete' ? item : await this.#stored(item)
-    const result = await attempt(this.changes.apply(change(stored), effects))
-    this.#hooks.afterWrite?.(kind, item)
+    // Even when the write's outcome is unknown (an outage): it may have landed.
+    const result = await attempt(this.changes.apply(change(stored), effects)).finally(() =>
+      this.#hooks.afterWrite?.(kind, item),
+    )
     if (!result.ok) {
       const { refused } = this.#hooks
       const effectRefused =
