@@ -7,6 +7,7 @@ import {
   buildKey,
   CORE_MODELS,
   type IndexDefinitions,
+  layoutOf,
   type Model,
   type ModelClass,
   TenantModel,
@@ -24,6 +25,13 @@ t.test('ALL_MODELS: each resource’s model once, then the core models', async (
   t.equal(new Set(ALL_MODELS).size, ALL_MODELS.length, 'no model twice')
   for (const model of resourceModels)
     t.notOk(CORE_MODELS.includes(model), `${model.name} is registered by the resource list only`)
+})
+
+t.test('every model has a step of its history for each version below its own', async (t) => {
+  for (const model of ALL_MODELS) {
+    t.doesNotThrow(() => layoutOf(model), model.name)
+    t.equal(layoutOf(model).upcasters.length, model.modelVersion - 1, model.name)
+  }
 })
 
 t.test('the table and its template are defined by every model', async (t) => {
