@@ -1,10 +1,18 @@
 // Reproduces boto3-assist's DynamoDBKey.build_key so Python services and tessera share one table.
+/**
+ * A value Python's str.strip() leaves empty: made only of characters str.isspace() is true of.
+ * JavaScript's trim() differs: it keeps U+001C–U+001F and U+0085, and trims U+FEFF; U+180E is
+ * neither (Unicode 6.3 made it a format character).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+001C–U+001F are whitespace to Python
+const BLANK = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/
+
 export type KeyValue = string | number | boolean | null | undefined
 export type KeyPair = readonly [name: string, value: KeyValue]
 
 /**
  * Joins `name#value` pairs with `#` and lower-cases the whole key.
- * - an empty (or blank) value keeps just the name: ("group","") → `group`
+ * - an empty (or blank, as Python's strip() sees it) value keeps just the name: ("group","") → `group`
  * - a null value stops the chain; as the first pair it leaves `name#`, for begins_with queries
  * - an empty name keeps just the value: ("","x") → `x`
  */
@@ -18,7 +26,7 @@ export function buildKey(...pairs: KeyPair[]): string {
       break
     }
     const text = String(value)
-    if (text.trim().length === 0) part = name
+    if (BLANK.test(text)) part = name
     else part = name ? `${name}#${text}` : text
     key = i === 0 ? part : `${key}#${part}`
   }

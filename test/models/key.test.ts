@@ -59,3 +59,48 @@ t.test('tenantKey prefixes tenant#<id># and refuses ids that would break the pre
     t.throws(() => tenantKey(bad, ['group', '1']), JSON.stringify(bad))
   }
 })
+
+t.test('a blank value is what Python’s str.strip() leaves empty, not what trim() does', async (t) => {
+  // Python's str.isspace(), every code point of it (Python 3.11, Unicode 14).
+  const python = [
+    0x09,
+    0x0a,
+    0x0b,
+    0x0c,
+    0x0d,
+    0x1c,
+    0x1d,
+    0x1e,
+    0x1f,
+    0x20,
+    0x85,
+    0xa0,
+    0x1680,
+    ...Array.from({ length: 11 }, (_, i) => 0x2000 + i),
+    0x2028,
+    0x2029,
+    0x202f,
+    0x205f,
+    0x3000,
+  ]
+  for (let code = 0; code <= 0x10ffff; code++) {
+    if (code >= 0xd800 && code <= 0xdfff) continue
+    const blank = buildKey(['group', String.fromCodePoint(code).repeat(2)]) === 'group'
+    if (blank !== python.includes(code)) t.fail(`U+${code.toString(16)}: blank ${blank}`)
+  }
+
+  // Where JavaScript's trim() and Python's strip() disagree, and U+180E, which neither trims.
+  const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`
+  for (const code of [0x1c, 0x1d, 0x1e, 0x1f, 0x85]) {
+    const c = String.fromCodePoint(code)
+    t.equal(buildKey(['group', c]), 'group', `${hex(code)} alone is blank`)
+    t.equal(buildKey(['group', `${c}${c}`], ['tenant', 't']), 'group#tenant#t', `${hex(code)} twice is blank`)
+    // strip() serves only the empty check: a value with more keeps all of it, as boto3-assist does.
+    t.equal(buildKey(['group', `${c}A${c}`]), `group#${c}a${c}`, `${hex(code)} around a value is kept`)
+  }
+  for (const code of [0xfeff, 0x180e]) {
+    const c = String.fromCodePoint(code)
+    t.equal(buildKey(['group', c]), `group#${c}`, `${hex(code)} alone is a value`)
+    t.equal(buildKey(['group', `${c}A${c}`]), `group#${c}a${c}`, `${hex(code)} around a value is kept`)
+  }
+})
