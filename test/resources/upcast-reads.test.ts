@@ -184,3 +184,25 @@ t.test('an item newer than the code is served as it is; a PATCH is refused and w
   t.ok(Number(refused.headers['retry-after']) > 0, 'with Retry-After')
   t.strictSame(await raw(id), newer, 'the stored item is untouched')
 })
+
+t.test('a v1 item and an item newer than the code can both be deleted', async (t) => {
+  const { as, raw, document, tableName } = await setUp(t)
+  const alice = as('acme', 'alice', ['member'])
+  const [old, newer] = IDS as [string, string]
+  await document.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { ...(await raw(newer)), model_version: 4, mood: 'sunny' },
+    }),
+  )
+  for (const id of [old, newer]) {
+    const deleted = await alice({ method: 'DELETE', url: `/v2/groups/${id}`, headers: { 'if-match': '"1"' } })
+    t.equal(deleted.statusCode, 204, id)
+    t.equal((await alice({ method: 'GET', url: `/v2/groups/${id}` })).statusCode, 404)
+    const item = await raw(id)
+    t.ok(item.deleted_utc, 'soft deleted')
+    t.equal(item.version, 2)
+    t.notOk('gsi1_pk' in item || 'gsi2_pk' in item || 'gsi3_pk' in item, 'out of every index')
+  }
+  t.equal((await raw(newer)).mood, 'sunny', 'a delete keeps what the newer shape added')
+})
