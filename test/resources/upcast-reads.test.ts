@@ -65,6 +65,12 @@ t.test('the gateway reads v1 items in the current shape: get (cached and not), g
 
   const first = await gateway.get(VersionedGroup, 'acme', key(IDS[0] as string))
   t.match(first, { ...expected, privacySettings: { visibility: 'private' } })
+  const { pk, sk } = key(IDS[0] as string)
+  t.match(
+    servicesOf(container).ItemCache.get('acme', pk, sk),
+    { model_version: 3, group_type: 'reading' },
+    'the cache keeps the upcast form',
+  )
   const hit = await gateway.get(VersionedGroup, 'acme', key(IDS[0] as string))
   t.strictSame(hit, first, 'a cache hit gives the same model')
   t.match(await gateway.get(VersionedGroup, 'acme', key(IDS[1] as string), { consistent: true }), {
