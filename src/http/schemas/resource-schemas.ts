@@ -74,7 +74,7 @@ export function resourceShapes<Input extends Shape, Output extends Shape, List e
     .meta({ id: `Update${name}`, examples: firstInput ? [Object.fromEntries([firstInput])] : [] })
 
   const itemShape = {
-    id: z.string().meta({ description: 'a ULID' }),
+    id: z.string().meta({ description: 'opaque: a ULID for new items, an imported item keeps its own id' }),
     tenantId: z.string(),
     userId: z.string().meta({ description: 'the owner’s sub; `#platform` when a platform admin created it' }),
     ...output,

@@ -20,7 +20,7 @@ export const GROUP_EXAMPLE = {
 } as const
 
 const groupShape = {
-  id: z.string().meta({ description: 'a ULID' }),
+  id: z.string().meta({ description: 'opaque: a ULID for new items, an imported item keeps its own id' }),
   tenantId: z.string(),
   userId: z.string().meta({ description: 'the owner’s sub; `#platform` when a platform admin created it' }),
   name: z.string(),
