@@ -6,7 +6,6 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb'
-import { conflict, notFound } from '../errors/app-error.js'
 import {
   fromItem,
   type Item,
@@ -19,7 +18,6 @@ import {
   upcastItem,
 } from '../models/index.js'
 import { type BatchOptions, batchGet, batchWrite, type FailedWrite, type WriteRequest } from './batch.js'
-import { isSameCreation } from './change-params.js'
 import type { CursorCodec } from './cursor.js'
 import type { Filter } from './filter.js'
 import type { ItemCache } from './item-cache.js'
@@ -29,7 +27,6 @@ import {
   conditionalPutParams,
   getItemParams,
   type PrimaryKey,
-  putNewItemParams,
   type QuerySpec,
 } from './params.js'
 import { isConditionalCheckFailed, sendMapped } from './sdk-errors.js'
@@ -129,21 +126,6 @@ export class TableGateway {
     }
   }
 
-  /** Writes a new item; CONFLICT if one already has its key. */
-  async create<M extends TenantModel>(model: M): Promise<M> {
-    const item = this.#ownItem(model)
-    await this.#conditionalWrite(
-      model,
-      () => this.client.send(new PutItemCommand(putItemInput(putNewItemParams(this.tableName, item)))),
-      {
-        // A retried put whose first attempt landed finds its own item: that is success, not a conflict.
-        alreadyApplied: (old) => isSameCreation(old, model),
-        onFailure: () => conflict('an item with this id already exists'),
-      },
-    )
-    return model
-  }
-
   /** One page of a query, with an authenticated cursor to the next page (null on the last). */
   query<M extends Model>(
     modelClass: ModelClass<M>,
@@ -237,28 +219,6 @@ export class TableGateway {
       return await write()
     } finally {
       invalidate()
-    }
-  }
-
-  /**
-   * Runs a conditional write. When the condition fails, the item as it was decides: our own earlier
-   * attempt (a retry after a lost response) is success; gone or deleted is NOT_FOUND; else CONFLICT.
-   */
-  async #conditionalWrite<M extends TenantModel>(
-    model: M,
-    write: () => Promise<unknown>,
-    outcome: { alreadyApplied: (old: Item) => boolean; onFailure?: () => Error },
-  ): Promise<void> {
-    try {
-      await this.#invalidatingAround(model.tenantId, [primaryKeyOf(model)], () => sendMapped(write))
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error
-      const old = await this.#itemAtFailure(model, error)
-      if (old && outcome.alreadyApplied(old)) return
-      if (outcome.onFailure) throw outcome.onFailure()
-      if (!old || old.deleted_utc !== undefined)
-        throw notFound(layoutOf(model.constructor as ModelClass<M>).modelName)
-      throw conflict('the item was changed by another request; read it again and retry')
     }
   }
 

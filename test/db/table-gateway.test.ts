@@ -581,9 +581,8 @@ t.test('calls record their consumed capacity and duration', async (t) => {
     keyOf(Group, 'primary', { tenantId: 'acme', id: created.json().data.id }),
   )
   if (!group) throw new Error('the group is there')
-  // Same id, other creation time: not a retry of the first create, so a conflict.
-  group.createdUtc = new Date(Date.parse(group.createdUtc) + 1000).toISOString()
-  const conflict = await rejection(app.gateway.create(group))
-  t.equal((conflict as AppError).code, 'CONFLICT')
+  // A put whose condition the stored item fails (it is at version 1, not 99).
+  const put = await app.gateway.putIf(group, eq('version', 99))
+  t.equal(put.written, false, 'the condition failed')
   t.equal(await failed(), 1, 'a failed condition is counted as such')
 })
