@@ -11,6 +11,9 @@ import ts from 'typescript'
  * the container, the server) may import anything.
  */
 export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
+  // The data-lifecycle scripts' code (migrate, backup, restore, import): it reads the resources'
+  // declarations to know every model, and works on the table below them.
+  ops: ['resources', 'services', 'db', 'security', 'models', 'observability', 'cache', 'config', 'errors'],
   // A resource's declaration puts its parts together (model, schemas, routes, service, lists); only
   // the app and the container read the declarations.
   resources: ['http', 'services', 'db', 'security', 'models', 'observability', 'cache', 'config', 'errors'],
