@@ -60,17 +60,25 @@ export class ChangeWriter {
   /**
    * Applies many independent changes (each with its own side effects) in as few transactions as
    * fit, retrying transient failures with backoff. Resolves with the changes that still failed.
+   * The changes may belong to several tenants: a transaction holds one tenant's changes only.
    */
   async applyMany<M extends TenantModel>(
     changes: readonly { change: Change<M>; effects?: SideEffects }[],
   ): Promise<ChangeFailure<M>[]> {
-    const chunks: PendingChange<M>[][] = [[]]
+    const chunks: PendingChange<M>[][] = []
     let actionsInChunk = 0
-    for (const { change, effects } of changes) {
+    let chunkTenant: string | undefined
+    for (const { change, effects } of byTenant(changes)) {
       const actions = this.#actions(change, effects ?? {})
-      if (actionsInChunk + actions.length > MAX_TRANSACTION_ACTIONS) {
+      const { tenantId } = change.model
+      if (
+        chunks.length === 0 ||
+        tenantId !== chunkTenant ||
+        actionsInChunk + actions.length > MAX_TRANSACTION_ACTIONS
+      ) {
         chunks.push([])
         actionsInChunk = 0
+        chunkTenant = tenantId
       }
       chunks.at(-1)?.push({ change, actions })
       actionsInChunk += actions.length
@@ -194,4 +202,16 @@ export class ChangeWriter {
     if (!current) return notFound(modelClass.name.toLowerCase())
     return conflict('the item was changed by another request; read it again and retry')
   }
+}
+
+/** The changes with each tenant's together, tenants in the order they first appear. */
+function byTenant<T extends { change: Change<TenantModel> }>(changes: readonly T[]): T[] {
+  const groups = new Map<string, T[]>()
+  for (const entry of changes) {
+    const tenantId = entry.change.model.tenantId
+    const group = groups.get(tenantId)
+    if (group) group.push(entry)
+    else groups.set(tenantId, [entry])
+  }
+  return [...groups.values()].flat()
 }
