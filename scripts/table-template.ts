@@ -12,9 +12,37 @@ import { projectRoot } from './dynamodb-local.js'
 export const TEMPLATE_PATH = join(projectRoot, 'deploy', 'table.template.json')
 const DEFAULT_TABLE_NAME = 'tessera'
 
-/** The CloudFormation template of a table definition; its name is a stack parameter. */
+// Replica regions beside the stack's own; CloudFormation adds or removes one replica per update, and
+// a list parameter cannot be turned into a list of replica objects, so each has a parameter.
+export const REPLICA_PARAMETERS = ['ReplicaRegion1', 'ReplicaRegion2'] as const
+
+const replica = (region: unknown) => ({
+  Region: region,
+  PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+  DeletionProtectionEnabled: true,
+})
+
+/**
+ * The CloudFormation template of a table definition: a global table (one replica, in the stack's
+ * region, unless replica regions are given), with point-in-time recovery and deletion protection on
+ * every replica. Its name is a stack parameter.
+ */
 export function tableTemplate(definition: TableDefinition = tableDefinition(DEFAULT_TABLE_NAME, ALL_MODELS)) {
   const { createTable, timeToLiveAttribute } = definition
+  const replicaParameters = Object.fromEntries(
+    REPLICA_PARAMETERS.map((name) => [
+      name,
+      {
+        Type: 'String',
+        Default: '',
+        AllowedPattern: '^$|^[a-z]{2}(-[a-z]+)+-[0-9]$',
+        Description: 'a region to hold a replica of the table (empty: none)',
+      },
+    ]),
+  )
+  const conditions = Object.fromEntries(
+    REPLICA_PARAMETERS.map((name) => [`Has${name}`, { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: name }, ''] }] }]),
+  )
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description:
@@ -26,10 +54,12 @@ export function tableTemplate(definition: TableDefinition = tableDefinition(DEFA
         AllowedPattern: '[a-zA-Z0-9_.-]{3,255}',
         Description: 'the APP_TABLE_NAME the service is configured with',
       },
+      ...replicaParameters,
     },
+    Conditions: conditions,
     Resources: {
       Table: {
-        Type: 'AWS::DynamoDB::Table',
+        Type: 'AWS::DynamoDB::GlobalTable',
         // Data outlives the stack: deleting or replacing the stack never deletes the table.
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
@@ -42,15 +72,22 @@ export function tableTemplate(definition: TableDefinition = tableDefinition(DEFA
             ? { GlobalSecondaryIndexes: createTable.GlobalSecondaryIndexes }
             : {}),
           TimeToLiveSpecification: { AttributeName: timeToLiveAttribute, Enabled: true },
-          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-          SSESpecification: { SSEEnabled: true },
-          DeletionProtectionEnabled: true,
+          SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+          // Replication between regions needs the stream.
+          StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+          Replicas: [
+            replica({ Ref: 'AWS::Region' }),
+            ...REPLICA_PARAMETERS.map((name) => ({
+              'Fn::If': [`Has${name}`, replica({ Ref: name }), { Ref: 'AWS::NoValue' }],
+            })),
+          ],
         },
       },
     },
     Outputs: {
       TableName: { Value: { Ref: 'Table' } },
       TableArn: { Value: { 'Fn::GetAtt': ['Table', 'Arn'] } },
+      StreamArn: { Value: { 'Fn::GetAtt': ['Table', 'StreamArn'] } },
     },
   }
 }
