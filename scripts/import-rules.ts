@@ -24,6 +24,8 @@ export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   // The table gateway stores and reads models (toItem, fromItem), which do no I/O themselves.
   db: ['models', 'observability', 'cache', 'config', 'errors'],
   observability: ['models', 'cache', 'config', 'errors'],
+  // The Redis the instances share: its connection, the rate-limit store, the invalidation channel.
+  redis: ['observability'],
   models: ['errors'],
   config: ['errors'],
   cache: [],

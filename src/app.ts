@@ -39,6 +39,8 @@ import { eventLoopCheck } from './observability/event-loop-health.js'
 import { HealthMonitor } from './observability/health-monitor.js'
 import { createLogger } from './observability/logger.js'
 import { redactedKeys } from './observability/redaction.js'
+import { redisCheck } from './observability/redis-health.js'
+import { sharedRateLimitStore } from './redis/rate-limit-store.js'
 import { ALL_MODELS, AUDITED_ENTITY_TYPES, RESOURCES, resourceService } from './resources/index.js'
 
 export interface BuildAppOptions {
@@ -110,7 +112,12 @@ export async function buildApp(
   await app.register(tenantStanding, {
     standings: services.TenantStandingCache,
   })
-  await app.register(rateLimit, { limits: config.rateLimitPerMinute })
+  const redis = services.Redis
+  const { tableName } = config.dynamodb
+  await app.register(rateLimit, {
+    limits: config.rateLimitPerMinute,
+    store: redis && sharedRateLimitStore(redis, `tessera:${tableName}:rate:`),
+  })
   await app.register(idempotency, { store: services.IdempotencyStore })
   await app.register(requestLogging)
   await app.register(httpMetrics, { metrics })
@@ -120,13 +127,19 @@ export async function buildApp(
   app.addHook('onClose', async () => {
     data.destroy()
     client.destroy()
+    redis?.close()
   })
-  const { tableName } = config.dynamodb
+  if (redis) {
+    redis.logTo(app.log)
+    // Subscribed now, not at this instance's first write: it must hear the others' from the start.
+    services.Invalidations
+  }
   const health = new HealthMonitor(
     [
       tableStatusCheck(client, tableName),
       readProbeCheck(client, tableName),
       eventLoopCheck(() => app.memoryUsage().eventLoopDelay, config.health.maxEventLoopDelayMs),
+      ...(redis ? [redisCheck(redis)] : []),
     ],
     {
       timeoutMs: config.health.probeTimeoutMs,

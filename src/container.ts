@@ -15,6 +15,8 @@ import { createDataClient, createDynamoDbClient } from './db/dynamodb-client.js'
 import { ItemCache } from './db/item-cache.js'
 import { TableGateway } from './db/table-gateway.js'
 import { Metrics } from './observability/metrics.js'
+import { InvalidationChannel } from './redis/invalidation-channel.js'
+import { RedisLink } from './redis/redis-link.js'
 import { RESOURCES, serviceToken } from './resources/index.js'
 import { BlindIndex } from './security/blind-index.js'
 import { FieldCipher } from './security/field-cipher.js'
@@ -45,6 +47,10 @@ export interface Registrations {
   TenantStandingCache: TenantStandingCache
   AuditService: AuditService
   IdempotencyStore: IdempotencyStore
+  /** The Redis the instances share (REDIS_URL); undefined without one. */
+  Redis: RedisLink | undefined
+  /** Writes and standing changes announced to the other instances; undefined without Redis. */
+  Invalidations: InvalidationChannel | undefined
 }
 
 type Name = keyof Registrations
@@ -66,6 +72,8 @@ export const TOKENS = Object.fromEntries(
       'TenantStandingCache',
       'AuditService',
       'IdempotencyStore',
+      'Redis',
+      'Invalidations',
     ] satisfies Name[]
   ).map((name) => [name, Symbol(name)]),
 ) as { readonly [K in Name]: symbol }
@@ -100,6 +108,7 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
   singleton('ItemCache', () => new ItemCache(config.cache, services.Metrics))
   singleton('TableGateway', () => {
     const { tableName } = dynamodb
+    const invalidations = services.Invalidations
     return new TableGateway(services.DataClient, {
       tableName,
       cursors: services.CursorCodec,
@@ -110,6 +119,7 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
         onUnprocessed: (operation, count) =>
           services.Metrics.dynamodbUnprocessed.inc({ operation, table: tableName }, count),
       },
+      ...(invalidations && { onWritten: invalidations.publishItems.bind(invalidations) }),
     })
   })
   singleton(
@@ -162,7 +172,11 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
   )
   singleton(
     'TenantStandingCache',
-    () => new TenantStandingCache(services.TableGateway, config.tenantCacheTtlMs),
+    () =>
+      new TenantStandingCache(services.TableGateway, {
+        ttlMs: config.tenantCacheTtlMs,
+        onForget: (tenantId) => services.Invalidations?.publishStanding(tenantId),
+      }),
   )
   singleton('AuditService', () => new AuditService(services.TableGateway))
   singleton(
@@ -176,5 +190,22 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
         services.Clock,
       ),
   )
+  singleton('Redis', () =>
+    config.redisUrl === undefined ? undefined : new RedisLink(config.redisUrl, services.Metrics),
+  )
+  singleton('Invalidations', () => {
+    const link = services.Redis
+    if (!link) return undefined
+    return new InvalidationChannel(link, `tessera:${dynamodb.tableName}:invalidations`, {
+      items: (tenantId, keys) => {
+        for (const { pk, sk } of keys) services.ItemCache.invalidate(tenantId, pk, sk)
+      },
+      tenant: (tenantId) => services.TenantStandingCache.forgetHere(tenantId),
+      resync: () => {
+        services.ItemCache.clear()
+        services.TenantStandingCache.clear()
+      },
+    })
+  })
   return container
 }

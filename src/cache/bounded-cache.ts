@@ -69,6 +69,10 @@ export class BoundedCache<K extends {}, V extends {}> {
   delete(key: K): boolean {
     return this.#lru?.delete(key) ?? false
   }
+
+  clear(): void {
+    this.#lru?.clear()
+  }
 }
 
 // lru-cache serves an entry while its age is at most its ttl, and reads a start time of 0 as "no

@@ -88,6 +88,8 @@ export interface Config {
     maxRssBytes: number
     retryAfterSeconds: number
   }
+  /** Redis/Valkey shared by the instances (rate limits, invalidations); unset: everything per instance. */
+  redisUrl: string | undefined
   // Tenancy and security
   encryption: {
     /** Data keys from KMS when set; otherwise wrapped with a local master key. */
@@ -185,6 +187,7 @@ export function loadConfig(
       ...memoryThresholds(env, memory),
       retryAfterSeconds: env.LOAD_SHED_RETRY_AFTER_SECONDS,
     },
+    redisUrl: env.REDIS_URL,
     encryption: encryptionSettings(env),
     tenantCacheTtlMs: env.TENANT_CACHE_TTL_MS,
     rateLimitPerMinute: {

@@ -54,7 +54,8 @@ export const dynamodbVariables = {
       'deleted items keep their TTL attribute `expires_at` this far ahead; DynamoDB then purges them',
   }),
   CACHE_TTL_MS: integer(0).default(5_000).meta({
-    description: "reads by id are served from this instance's memory for up to this long (0: off)",
+    description:
+      "reads by id are served from this instance's memory for up to this long (0: off); other instances' writes drop entries at once with `REDIS_URL`",
   }),
   CACHE_MAX_ENTRIES: integer(0).default(10_000).meta({ description: 'items the read cache holds at most' }),
 }

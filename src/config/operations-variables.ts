@@ -1,5 +1,7 @@
-// Operations: health probes, graceful shutdown, HTTP server timeouts and load shedding. Durations
-// are milliseconds; a load-shedding threshold of 0 turns that threshold off.
+// Operations: health probes, graceful shutdown, HTTP server timeouts, load shedding, and the Redis
+// the instances share. Durations are milliseconds; a load-shedding threshold of 0 turns that
+// threshold off.
+import { z } from 'zod'
 import { booleanFlag, fraction, integer } from './env-values.js'
 
 /**
@@ -84,4 +86,12 @@ export const operationsVariables = {
   LOAD_SHED_RETRY_AFTER_SECONDS: integer(1, 3_600)
     .default(5)
     .meta({ description: '`Retry-After` of a shed request' }),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .optional()
+    .meta({
+      description:
+        'Redis/Valkey shared by every instance (`redis://` or `rediss://` for TLS): rate limits counted ' +
+        'across instances, cache and tenant standing changes broadcast; unset: all per instance',
+    }),
 }

@@ -31,18 +31,18 @@ export const securityVariables = {
     .meta({ description: 'a data key encrypts for at most this long' }),
   TENANT_CACHE_TTL_MS: integer(0, 600_000).default(30_000).meta({
     description:
-      "a tenant's status and tier are taken from memory this long (suspension reaches other instances within it)",
+      "a tenant's status and tier are taken from memory this long (without `REDIS_URL`, suspension reaches other instances within it)",
   }),
   RATE_LIMIT_BASIC_PER_MINUTE: integer(1).default(600).meta({
     description:
-      'requests per minute of a basic-tier tenant (per instance); beyond it 429 with `Retry-After`',
+      'requests per minute of a basic-tier tenant (per instance, or in all with `REDIS_URL`); beyond it 429 with `Retry-After`',
   }),
   RATE_LIMIT_STANDARD_PER_MINUTE: integer(1)
     .default(3_000)
-    .meta({ description: 'requests per minute of a standard-tier tenant (per instance)' }),
+    .meta({ description: 'requests per minute of a standard-tier tenant (as for basic)' }),
   RATE_LIMIT_PREMIUM_PER_MINUTE: integer(1)
     .default(15_000)
-    .meta({ description: 'requests per minute of a premium-tier tenant (per instance)' }),
+    .meta({ description: 'requests per minute of a premium-tier tenant (as for basic)' }),
   IDEMPOTENCY_TTL_HOURS: integer(1, 720).default(24).meta({
     description: "how long a POST's response is kept for replay under its `Idempotency-Key`",
   }),

@@ -19,6 +19,8 @@ export class ItemCache {
   // flight need them, so the least recent go first once there are many.
   #sequence = 0
   readonly #invalidatedAt: BoundedCache<string, number>
+  /** The sequence number of the last clear(): a read that started before it stores nothing. */
+  #clearedAt = 0
 
   constructor(
     options: ItemCacheOptions,
@@ -69,17 +71,28 @@ export class ItemCache {
   ): void {
     if (!this.enabled) return
     const key = cacheKey(tenantId, pk, sk)
-    if ((this.#invalidatedAt.peek(key) ?? 0) > readToken) return
+    if (this.#clearedAt > readToken || (this.#invalidatedAt.peek(key) ?? 0) > readToken) return
     this.#entries.set(key, Object.freeze(item))
     this.metrics?.cacheEntries.set(this.#entries.size)
   }
 
-  /** Called for every write this instance makes, so its own reads never see an older item. */
+  /**
+   * Called for every write this instance makes, so its own reads never see an older item, and for
+   * every write another instance announces.
+   */
   invalidate(tenantId: string, pk: string, sk: string): void {
     if (!this.enabled) return
     const key = cacheKey(tenantId, pk, sk)
     this.#invalidatedAt.set(key, ++this.#sequence)
     this.#entries.delete(key)
+  }
+
+  /** Drops every entry: writes may have been missed (the announcements of other instances). */
+  clear(): void {
+    if (!this.enabled) return
+    this.#clearedAt = ++this.#sequence
+    this.#entries.clear()
+    this.metrics?.cacheEntries.set(0)
   }
 }
 

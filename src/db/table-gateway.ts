@@ -43,6 +43,8 @@ export interface GatewayOptions {
   cursors: CursorCodec
   cache: ItemCache
   batch: BatchOptions
+  /** Told after every write (landed or not) of items that may be cached, e.g. to tell other instances. */
+  onWritten?: (tenantId: string, keys: readonly PrimaryKey[]) => void
 }
 
 const STREAM_PAGE_SIZE = 100
@@ -204,7 +206,7 @@ export class TableGateway {
 
   /**
    * Drops cached copies before a write (so no reader gets the old item from memory) and again after
-   * it (so a read that raced the write cannot have put the old item back).
+   * it (so a read that raced the write cannot have put the old item back), then says so (onWritten).
    */
   async #invalidatingAround<T>(
     tenantId: string,
@@ -219,6 +221,7 @@ export class TableGateway {
       return await write()
     } finally {
       invalidate()
+      this.options.onWritten?.(tenantId, keys)
     }
   }
 

@@ -52,7 +52,8 @@ export const tenants = defineResource({
     if (changes.status !== undefined) item.status = changes.status
   },
   hooks: ({ standings }) => ({
-    // This instance sees a suspension at once; others within the standing cache's TTL.
+    // This instance sees a suspension at once; the others at once too when they share Redis (the
+    // cache announces what it forgets), else within the standing cache's TTL.
     afterWrite: (kind, item) => {
       if (kind === 'update') standings.forget(item.id)
     },

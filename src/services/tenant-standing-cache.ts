@@ -19,15 +19,23 @@ interface Entry {
   known?: TenantStanding
 }
 
+export interface TenantStandingOptions {
+  ttlMs: number
+  now?: () => number
+  /** Told of every forget(), e.g. to have the other instances forget too. */
+  onForget?: (tenantId: string) => void
+}
+
 export class TenantStandingCache {
   readonly #entries: BoundedCache<string, Entry>
+  readonly #onForget: ((tenantId: string) => void) | undefined
 
   constructor(
     private readonly gateway: TableGateway,
-    ttlMs: number,
-    now?: () => number,
+    { ttlMs, now, onForget }: TenantStandingOptions,
   ) {
     this.#entries = new BoundedCache({ maxEntries: MAX_ENTRIES, ttlMs, ...(now && { now }) })
+    this.#onForget = onForget
   }
 
   standingOf(tenantId: string): Promise<TenantStanding> {
@@ -53,8 +61,20 @@ export class TenantStandingCache {
     return this.#entries.get(tenantId)?.known
   }
 
+  /** The tenant's standing changed here: read it again, and have others told (onForget). */
   forget(tenantId: string): void {
     this.#entries.delete(tenantId)
+    this.#onForget?.(tenantId)
+  }
+
+  /** Another instance changed the tenant's standing. */
+  forgetHere(tenantId: string): void {
+    this.#entries.delete(tenantId)
+  }
+
+  /** Changes may have been missed: every standing is read again. */
+  clear(): void {
+    this.#entries.clear()
   }
 
   async #read(tenantId: string): Promise<TenantStanding> {

@@ -73,15 +73,36 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
  * top; killed when `t` ends unless it has exited.
  */
 export async function startTestServer(t: TestLike, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const [server] = await startTestServers(t, 1, env)
+  return server as ServerProcess
+}
+
+/** `count` servers on one fresh table, as instances behind a load balancer, started side by side. */
+export async function startTestServers(
+  t: TestLike,
+  count: number,
+  env: Record<string, string> = {},
+): Promise<ServerProcess[]> {
   const { endpoint, tableName } = await createTestTable()
-  const server = await startServerProcess({
-    DYNAMODB_ENDPOINT: endpoint,
-    APP_TABLE_NAME: tableName,
-    JWT_SECRET: TEST_JWT_SECRET,
-    ...env,
-  })
-  t.teardown(() => {
-    if (server.child.exitCode === null) server.child.kill('SIGKILL')
-  })
-  return server
+  const started = Array.from({ length: count }, () =>
+    startServerProcess({
+      DYNAMODB_ENDPOINT: endpoint,
+      APP_TABLE_NAME: tableName,
+      JWT_SECRET: TEST_JWT_SECRET,
+      ...env,
+    }),
+  )
+  const outcomes = await Promise.allSettled(started)
+  const servers: ServerProcess[] = []
+  for (const outcome of outcomes) {
+    if (outcome.status === 'rejected') continue
+    const server = outcome.value
+    servers.push(server)
+    t.teardown(() => {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL')
+    })
+  }
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected')
+  if (failed) throw failed.reason
+  return servers
 }

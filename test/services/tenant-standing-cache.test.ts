@@ -25,7 +25,7 @@ function fakeGateway() {
 function cacheAt(ttlMs = 1_000) {
   const clock = { now: 5_000 }
   const fake = fakeGateway()
-  return { ...fake, clock, cache: new TenantStandingCache(fake.gateway, ttlMs, () => clock.now) }
+  return { ...fake, clock, cache: new TenantStandingCache(fake.gateway, { ttlMs, now: () => clock.now }) }
 }
 
 t.test('a tenant without a record is active on the default tier', async (t) => {

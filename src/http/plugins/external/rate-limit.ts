@@ -1,14 +1,24 @@
 // Request rate limits per tenant, by tier (requests per minute, configurable). Counters are kept
-// per instance: with N instances behind a load balancer a tenant gets up to N times its limit.
-import fastifyRateLimit from '@fastify/rate-limit'
+// per instance, so with N instances behind a load balancer a tenant gets up to N times its limit,
+// unless `store` shares them (see src/redis/rate-limit-store.ts).
+import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../../../config/config.js'
 import { AppError } from '../../../errors/app-error.js'
 
-async function rateLimit(app: FastifyInstance, { limits }: { limits: Config['rateLimitPerMinute'] }) {
+export interface RateLimitOptions {
+  limits: Config['rateLimitPerMinute']
+  /** Where the counters are kept; in this instance's memory when absent. */
+  store?: FastifyRateLimitStoreCtor | undefined
+}
+
+async function rateLimit(app: FastifyInstance, { limits, store }: RateLimitOptions) {
   await app.register(fastifyRateLimit, {
     global: true,
+    ...(store && { store }),
+    // A store that fails lets the request through rather than answer an error.
+    skipOnError: true,
     // After authentication, so that the tenant (not the address) is what is counted.
     hook: 'preHandler',
     timeWindow: 60_000,
