@@ -107,6 +107,8 @@ export interface Config {
   idempotencyTtlSeconds: number
   /** Behind a load balancer: client addresses come from X-Forwarded-For. */
   trustProxy: boolean
+  /** Where backups in S3 are read and written (scripts only). */
+  s3: { endpoint: string | undefined; region: string; forcePathStyle: boolean }
 }
 
 export class ConfigError extends Error {
@@ -197,6 +199,11 @@ export function loadConfig(
     },
     idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_HOURS * 3_600,
     trustProxy: env.TRUST_PROXY,
+    s3: {
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION ?? env.AWS_REGION,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    },
   })
 }
 

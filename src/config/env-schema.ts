@@ -1,6 +1,7 @@
 // The environment schema: every variable tessera reads, grouped as docs/configuration.md shows
 // them, and the rules that tie several of them together.
 import { z } from 'zod'
+import { backupVariables } from './backup-variables.js'
 import { dynamodbVariables } from './dynamodb-variables.js'
 import { operationsVariables } from './operations-variables.js'
 import {
@@ -17,6 +18,7 @@ export const VARIABLE_GROUPS = [
   { title: 'DynamoDB and the item cache', variables: dynamodbVariables },
   { title: 'Operations', variables: operationsVariables },
   { title: 'Tenancy and security', variables: securityVariables },
+  { title: 'Backups', variables: backupVariables },
 ] as const
 
 export const envSchema = z
@@ -26,6 +28,7 @@ export const envSchema = z
     ...dynamodbVariables,
     ...operationsVariables,
     ...securityVariables,
+    ...backupVariables,
   })
   .superRefine((env, ctx) => {
     // Operations: the drain delay is part of the shutdown budget, and Node refuses a request

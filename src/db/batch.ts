@@ -42,7 +42,27 @@ export async function batchWrite(
   requests: readonly WriteRequest[],
   options: BatchOptions,
 ): Promise<FailedWrite[]> {
-  const failed: FailedWrite[] = []
+  const failed = await batchWriteWire(client, tableName, requests.map(wireRequest), options)
+  return failed.map(({ request, error }) => ({ request: plainRequest(request), error }))
+}
+
+export interface FailedWireWrite {
+  request: WireWriteRequest
+  error: unknown
+}
+
+/**
+ * batchWrite of requests already in DynamoDB's wire format, written as they are: a restore puts
+ * items exactly as they were read (numbers as DynamoDB's strings, sets, binary), with no plain
+ * JavaScript values in between.
+ */
+export async function batchWriteWire(
+  client: DynamoDBClient,
+  tableName: string,
+  requests: readonly WireWriteRequest[],
+  options: BatchOptions,
+): Promise<FailedWireWrite[]> {
+  const failed: FailedWireWrite[] = []
   await inChunks(requests, MAX_BATCH_WRITE, options.concurrency, async (chunk) => {
     let pending = chunk
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -54,9 +74,9 @@ export async function batchWrite(
       if (attempt > 0) await sleep(backoffDelay(attempt, options.backoff))
       try {
         const output = await client.send(
-          new BatchWriteItemCommand({ RequestItems: { [tableName]: pending.map(wireRequest) } }),
+          new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }),
         )
-        pending = (output.UnprocessedItems?.[tableName] ?? []).map(plainRequest)
+        pending = output.UnprocessedItems?.[tableName] ?? []
         if (pending.length > 0) options.onUnprocessed?.('BatchWriteItem', pending.length)
       } catch (error) {
         // The SDK already retried throttling and 5xx; the chunk's requests are reported failed.

@@ -1,0 +1,177 @@
+// Restore: the backup is verified whole first (readBackup), then its items are written as they
+// were read. `overwrite` puts them with BatchWriteItem, replacing what is there; `missing-only`
+// puts each on condition that its key is free, so an existing item is never replaced. The run
+// ends by reconciling, per model: restored + skipped + failed = what the backup holds.
+import { DescribeTableCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb'
+import { type BatchOptions, batchWriteWire } from '../../db/batch.js'
+import { isConditionalCheckFailed } from '../../db/sdk-errors.js'
+import { ensureTable, tableExists } from '../../db/table-admin.js'
+import { tableDefinition } from '../../models/index.js'
+import { ALL_MODELS } from '../../resources/index.js'
+import type { WireItem } from '../parallel-scan.js'
+import type { BackupStore } from './backup-store.js'
+import { keyText, modelOf } from './item-json.js'
+import { BackupError, type Manifest } from './manifest.js'
+import { readBackup } from './read-backup.js'
+
+export const RESTORE_MODES = ['missing-only', 'overwrite'] as const
+export type RestoreMode = (typeof RESTORE_MODES)[number]
+/** Failures kept by key for the report; any more are counted only. */
+export const LISTED_FAILURES = 1_000
+
+export interface RestoreOptions {
+  client: DynamoDBClient
+  tableName: string
+  source: BackupStore
+  mode: RestoreMode
+  /** Restore only this tenant's items (from a full backup, or that tenant's). */
+  tenantId?: string
+  /** Create the table from the models' definition when it is missing (default); else refuse. */
+  createTable?: boolean
+  batch: BatchOptions
+  signal?: AbortSignal
+  /** After the backup is verified, before anything is written. */
+  onVerified?: (manifest: Manifest, items: number) => void
+  onItems?: (items: number, counts: Record<string, number>) => void
+}
+
+export interface ModelTally {
+  expected: number
+  restored: number
+  skipped: number
+  failed: number
+}
+
+export interface RestoreSummary {
+  manifest: Manifest
+  table: 'created' | 'exists'
+  counts: Record<string, ModelTally>
+  failures: { key: string; model: string; error: string }[]
+  /** restored + skipped + failed = expected for every model. */
+  reconciled: boolean
+  stopped: boolean
+}
+
+export async function restoreBackup(options: RestoreOptions): Promise<RestoreSummary> {
+  const { client, tableName, mode } = options
+  const backup = await readBackup(options.source, options.tenantId ? { tenantId: options.tenantId } : {})
+  const { manifest } = backup
+  const backupTenant = manifest.filter.tenantId
+  if (options.tenantId && backupTenant && backupTenant !== options.tenantId)
+    throw new BackupError(
+      `${options.source.location} holds tenant ${backupTenant}'s items, not ${options.tenantId}'s`,
+    )
+  const table = await prepareTable(client, tableName, manifest, options.createTable ?? true)
+  const expected = Object.values(backup.counts).reduce((sum, count) => sum + count, 0)
+  options.onVerified?.(manifest, expected)
+
+  const counts: Record<string, ModelTally> = {}
+  for (const [model, count] of Object.entries(backup.counts))
+    counts[model] = { expected: count, restored: 0, skipped: 0, failed: 0 }
+  const failures: RestoreSummary['failures'] = []
+  const tally = (item: WireItem, outcome: 'restored' | 'skipped' | 'failed', error?: unknown) => {
+    const entry = counts[modelOf(item)]
+    if (entry) entry[outcome]++
+    if (outcome === 'failed' && failures.length < LISTED_FAILURES)
+      failures.push({ key: keyText(item), model: modelOf(item), error: describe(error) })
+  }
+
+  const write = mode === 'overwrite' ? overwrite : putIfMissing
+  const chunkSize = 25 * Math.max(1, options.batch.concurrency)
+  let chunk: WireItem[] = []
+  const flush = async () => {
+    const items = chunk
+    chunk = []
+    await write(client, tableName, items, options.batch, tally)
+    const done: Record<string, number> = {}
+    for (const item of items) done[modelOf(item)] = (done[modelOf(item)] ?? 0) + 1
+    options.onItems?.(items.length, done)
+  }
+  for await (const item of backup.items()) {
+    if (options.signal?.aborted) break
+    chunk.push(item)
+    if (chunk.length >= chunkSize) await flush()
+  }
+  if (!options.signal?.aborted && chunk.length > 0) await flush()
+
+  const reconciled = Object.values(counts).every(
+    (entry) => entry.restored + entry.skipped + entry.failed === entry.expected,
+  )
+  return { manifest, table, counts, failures, reconciled, stopped: options.signal?.aborted ?? false }
+}
+
+type Tally = (item: WireItem, outcome: 'restored' | 'skipped' | 'failed', error?: unknown) => void
+
+async function overwrite(
+  client: DynamoDBClient,
+  tableName: string,
+  items: WireItem[],
+  batch: BatchOptions,
+  tally: Tally,
+) {
+  const failed = await batchWriteWire(
+    client,
+    tableName,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    batch,
+  )
+  // Unprocessed requests come back as new objects: they are matched to the items by key.
+  const failedKeys = new Map(
+    failed.map(({ request, error }) => [keyText(request.PutRequest?.Item ?? {}), error]),
+  )
+  for (const item of items) {
+    const key = keyText(item)
+    if (failedKeys.has(key)) tally(item, 'failed', failedKeys.get(key))
+    else tally(item, 'restored')
+  }
+}
+
+async function putIfMissing(
+  client: DynamoDBClient,
+  tableName: string,
+  items: WireItem[],
+  batch: BatchOptions,
+  tally: Tally,
+) {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as WireItem
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        tally(item, 'restored')
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) tally(item, 'skipped')
+        else tally(item, 'failed', error)
+      }
+    }
+  }
+  // A put carries one item where a batch carries 25: as many in flight as a batch's items.
+  await Promise.all(Array.from({ length: Math.min(items.length, 25 * batch.concurrency) }, worker))
+}
+
+async function prepareTable(client: DynamoDBClient, tableName: string, manifest: Manifest, create: boolean) {
+  if (!(await tableExists(client, tableName))) {
+    if (!create) throw new BackupError(`table ${tableName} does not exist`)
+    return ensureTable(client, tableDefinition(tableName, ALL_MODELS))
+  }
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }))
+  const keys = (schema: { AttributeName?: string; KeyType?: string }[] = []) =>
+    schema.map(({ AttributeName, KeyType }) => `${AttributeName}:${KeyType}`).join(',')
+  if (keys(Table?.KeySchema) !== keys(manifest.table.keySchema))
+    throw new BackupError(
+      `table ${tableName}'s key schema (${keys(Table?.KeySchema)}) is not the backup's (${keys(manifest.table.keySchema)})`,
+    )
+  return 'exists' as const
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  return String(error)
+}
