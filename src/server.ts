@@ -2,10 +2,11 @@
 // signal. It never starts DynamoDB Local or creates tables; scripts/start.ts does that.
 //
 // Shutdown (SIGTERM from ECS, or Ctrl-C), all within SHUTDOWN_TIMEOUT_MS:
-//   1. readiness answers 503 and every response closes its connection (lifecycle plugin)
+//   1. readiness answers 503 (lifecycle plugin); requests are still served as before
 //   2. SHUTDOWN_DRAIN_DELAY_MS passes (0 by default: ECS deregisters the task before SIGTERM)
-//   3. the listener closes (new connections are refused), idle keep-alive sockets are closed,
-//      and requests in flight finish
+//   3. the listeners close (new connections are refused), every answer from then on closes its
+//      connection, quiet keep-alive connections are closed, and requests in flight finish
+//      (gentle-close.ts: no request sent on a kept-alive connection is lost)
 //   4. the DynamoDB client is released and the process exits 0 — or 1 if the budget ran out
 
 import type { Server } from 'node:http'
@@ -17,6 +18,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { type Config, ConfigError, configFromProcess } from './config/config.js'
 import { buildContainer } from './container.js'
+import { closeConnectionsGently } from './http/gentle-close.js'
 
 export interface RunningServer {
   app: FastifyInstance
@@ -43,6 +45,8 @@ export async function startServer(
     },
   })
 
+  for (const server of [app.server, app.opsServer]) if (server) closeConnectionsGently(server)
+
   closeWithGrace(
     {
       delay: config.shutdown.timeoutMs,
@@ -58,6 +62,10 @@ export async function startServer(
       else app.log.info({ signal }, 'shutting down')
       app.startDraining()
       await sleep(config.shutdown.drainDelayMs)
+      // Before app.close(), which marks answers `Connection: close` as it starts: no client may be
+      // told to reconnect while the listener still accepts.
+      app.server.close()
+      app.opsServer?.close()
       await app.close()
       app.log.info({ durationMs: Math.round(performance.now() - started) }, 'shut down')
       await onClosed()

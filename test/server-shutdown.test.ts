@@ -1,6 +1,6 @@
 // SIGTERM on a real socket, under a bounded load on loopback: readiness turns 503 first, requests
 // in flight finish, new connections are refused, idle keep-alive sockets are closed, and the
-// process exits in time.
+// process exits in time. Load that goes on through the close: server-rolling-restart.test.ts.
 import { Agent, request } from 'node:http'
 import type { Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -58,12 +58,13 @@ function slowCreate(port: number) {
           status: incoming.statusCode ?? 0,
           headers: incoming.headers,
           body,
+          reused: false,
         }),
       )
     },
   )
   outgoing.on('error', (error: NodeJS.ErrnoException) =>
-    resolveOutcome({ kind: 'error', code: String(error.code) }),
+    resolveOutcome({ kind: 'error', code: String(error.code), reused: false }),
   )
   outgoing.flushHeaders()
   outgoing.write(payload.slice(0, 10))
@@ -204,9 +205,12 @@ t.test('SIGTERM under load: no accepted request fails, readiness 503 first, exit
   const draining = sigterm + (first503?.at ?? 0)
   const afterSignal = load.filter(({ startedAt }) => startedAt > draining)
   t.ok(load.length > WORKERS, `${load.length} load requests`)
+  const listenerClosed = sigterm + (firstRefused?.at ?? 0)
   t.ok(
-    afterSignal.every(({ outcome }) => outcome.kind === 'response' && outcome.headers.connection === 'close'),
-    'responses to requests sent once the server was draining close their connection',
+    afterSignal
+      .filter(({ endedAt }) => endedAt < listenerClosed)
+      .every(({ outcome }) => outcome.kind === 'response' && outcome.headers.connection !== 'close'),
+    'while the listener still accepts, draining answers keep their connection',
   )
 
   const slowOutcomes = await Promise.all(slow.map((request) => request.outcome))
@@ -215,6 +219,11 @@ t.test('SIGTERM under load: no accepted request fails, readiness 503 first, exit
       outcome.kind === 'response' && outcome.status,
       201,
       'a request in flight through the close finished',
+    )
+    t.equal(
+      outcome.kind === 'response' && outcome.headers.connection,
+      'close',
+      'an answer after the listener closed closes its connection',
     )
   }
   const idleClosedAt = await Promise.all(idle.map((socket) => socket.closedAt))

@@ -1,9 +1,16 @@
 // A small HTTP client for real-socket tests: every outcome is a value, never a throw.
 import { type Agent, request } from 'node:http'
 
+/** `reused`: the request went out on a kept-alive connection, not a new one. */
 export type Outcome =
-  | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; body: string }
-  | { kind: 'error'; code: string }
+  | {
+      kind: 'response'
+      status: number
+      headers: Record<string, string | string[] | undefined>
+      body: string
+      reused: boolean
+    }
+  | { kind: 'error'; code: string; reused: boolean }
 
 export interface Call {
   method?: string
@@ -46,15 +53,16 @@ export function call(
             status: incoming.statusCode ?? 0,
             headers: incoming.headers,
             body: text,
+            reused: outgoing.reusedSocket,
           }),
         )
         incoming.on('error', (error: NodeJS.ErrnoException) =>
-          resolve({ kind: 'error', code: error.code ?? error.message }),
+          resolve({ kind: 'error', code: error.code ?? error.message, reused: outgoing.reusedSocket }),
         )
       },
     )
     outgoing.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ kind: 'error', code: error.code ?? error.message }),
+      resolve({ kind: 'error', code: error.code ?? error.message, reused: outgoing.reusedSocket }),
     )
     outgoing.end(payload)
   })

@@ -1,6 +1,6 @@
 // Shutdown, as the HTTP layer sees it. Once draining starts, readiness answers 503 so the load
-// balancer stops sending traffic, and every response closes its connection so no keep-alive
-// socket outlives the requests already in flight.
+// balancer stops sending traffic. Connections stay open until the listener closes: closing them
+// any earlier would only send their clients to reconnect to this listener (gentle-close.ts).
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
@@ -23,10 +23,6 @@ async function lifecycle(app: FastifyInstance) {
   })
   app.addHook('preClose', async () => {
     draining = true
-  })
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (draining) reply.header('Connection', 'close')
-    done(null, payload)
   })
 }
 
