@@ -143,7 +143,7 @@ async function send<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /** Runs `work` over chunks of `size`, at most `concurrency` at a time. */
-async function inChunks<T>(
+export async function inChunks<T>(
   values: readonly T[],
   size: number,
   concurrency: number,

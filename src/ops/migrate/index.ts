@@ -1,0 +1,11 @@
+export { COUNT_LABELS, type Counts, reconciliation } from './counts.js'
+export { type Plan, planItem } from './plan.js'
+export type { FailedItem, RunRecord, RunStatus } from './records.js'
+export {
+  DEFAULT_SEGMENTS,
+  type MigrationOptions,
+  type MigrationSummary,
+  runMigration,
+  type WouldMigrate,
+} from './runner.js'
+export { formatRuns, migrationRuns, type RunReport } from './status.js'

@@ -1,0 +1,218 @@
+// The migration runner: a parallel scan that rewrites every item below its model's current version,
+// or whose keys differ from what the model computes today, while the server keeps running. Each
+// segment checkpoints after every page it finishes, so a run stopped or killed anywhere resumes
+// where it stopped; a dry run reads and counts but writes nothing, not even its checkpoints.
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { inChunks } from '../../db/batch.js'
+import { fromWire } from '../../db/wire.js'
+import { type Model, type ModelClass, TENANT_ID_PATTERN } from '../../models/index.js'
+import { ALL_MODELS } from '../../resources/index.js'
+import { parallelScan, SCAN_BACKOFF, type ScanPage, type WireItem } from '../parallel-scan.js'
+import { startProgress } from '../progress.js'
+import { addCounts, type Counts, sumCounts, zeroCounts } from './counts.js'
+import { scanFilter } from './filter.js'
+import { modelsByName, planItem, targetVersions } from './plan.js'
+import {
+  type FailedItem,
+  MAX_FAILURES_KEPT,
+  MigrationRecords,
+  newSegment,
+  type SegmentRecord,
+} from './records.js'
+import { startOrResume } from './run-state.js'
+import { migrateItem, type WriteContext } from './write.js'
+
+export interface MigrationOptions {
+  client: DynamoDBClient
+  tableName: string
+  /** Only items of this model (its `model_name`). */
+  model?: string
+  /** Only items of this tenant (partition keys starting `tenant#<tenant>#`). */
+  tenant?: string
+  dryRun?: boolean
+  /** Scan segments of a new run (a resumed run keeps its own); 4 by default. */
+  segments?: number
+  /** Writes in flight per segment; 8 by default. */
+  concurrency?: number
+  /** Items read per page, and so between checkpoints; 100 by default. */
+  pageSize?: number
+  /** The models and their histories; every model the table stores by default. */
+  models?: readonly ModelClass<Model>[]
+  /** Stops every segment after its current page; the run stays resumable. */
+  signal?: AbortSignal
+  /** Messages for the operator (a resumed run says so); none by default. */
+  print?: (line: string) => void
+  /** Where the progress bar or lines go; stderr by default. */
+  progressStream?: NodeJS.WritableStream & { isTTY?: boolean }
+  now?: () => Date
+}
+
+export interface WouldMigrate {
+  pk: string
+  sk: string
+  modelName: string
+  from: number
+  to: number
+}
+
+export interface MigrationSummary {
+  /** Undefined for a dry run, which keeps no record. */
+  runId: string | undefined
+  resumed: boolean
+  dryRun: boolean
+  /** `stopped` when the signal stopped it part-way (run it again to resume). */
+  status: 'done' | 'stopped'
+  /** The whole run's counts, including what earlier attempts of a resumed run did. */
+  counts: Counts
+  /** What this attempt did. */
+  attempt: Counts
+  /** The first items that failed, with why (bounded per segment). */
+  failures: FailedItem[]
+  /** In a dry run, the first items it would migrate. */
+  wouldMigrate: WouldMigrate[]
+}
+
+export const DEFAULT_SEGMENTS = 4
+const MAX_WOULD_MIGRATE = 20
+
+export async function runMigration(options: MigrationOptions): Promise<MigrationSummary> {
+  const { client, tableName } = options
+  const dryRun = options.dryRun ?? false
+  const models = modelsByName(options.models ?? ALL_MODELS)
+  if (options.model !== undefined && !models.has(options.model))
+    throw new RangeError(`no model is named ${options.model} (known: ${[...models.keys()].join(', ')})`)
+  if (options.tenant !== undefined && !TENANT_ID_PATTERN.test(options.tenant))
+    throw new RangeError(`${JSON.stringify(options.tenant)} is not a tenant id`)
+  const print = options.print ?? (() => {})
+  const now = options.now ?? (() => new Date())
+  const records = new MigrationRecords(client, tableName)
+  const run = dryRun
+    ? undefined
+    : await startOrResume(
+        records,
+        {
+          ...(options.model ? { model: options.model } : {}),
+          ...(options.tenant ? { tenant: options.tenant } : {}),
+          segments: options.segments ?? DEFAULT_SEGMENTS,
+          targetVersions: targetVersions(models),
+        },
+        now(),
+        print,
+      )
+  const segments: SegmentRecord[] =
+    run?.segments ??
+    Array.from({ length: options.segments ?? DEFAULT_SEGMENTS }, (_, segment) => newSegment(segment))
+
+  const context: WriteContext = { client, tableName, models, dryRun, backoff: SCAN_BACKOFF, maxConflicts: 10 }
+  const attempt = zeroCounts()
+  const wouldMigrate: WouldMigrate[] = []
+  const progress = startProgress({
+    label: dryRun ? 'migrate (dry run)' : 'migrate',
+    ...(options.progressStream ? { stream: options.progressStream } : {}),
+  })
+  const alreadyRead = segments.reduce((sum, segment) => sum + segment.read, 0)
+  void tableItemCount(client, tableName).then((count) => {
+    if (count !== undefined) progress.setTotal(Math.max(count - alreadyRead, 0))
+  })
+  // A failure in one segment stops the others after their page, so nothing runs on unrecorded.
+  const stop = new AbortController()
+  const onAbort = () => stop.abort()
+  options.signal?.addEventListener('abort', onAbort)
+  if (options.signal?.aborted) stop.abort()
+
+  const onPage = async (page: ScanPage) => {
+    const segment = segments[page.segment] as SegmentRecord
+    const pending = new Map((segment.pending ?? []).map(([pk, sk, version]) => [`${pk}\n${sk}`, version]))
+    const planned = page.items.filter((item) => planItem(models, fromWire(item)).kind === 'migrate')
+    if (run && planned.length > 0)
+      await records.putSegment(run.record.runId, { ...segment, pending: planned.map(pendingItem) })
+    const counts = zeroCounts()
+    counts.scanned = page.items.length
+    const failures: FailedItem[] = []
+    await inChunks(page.items, 1, options.concurrency ?? 8, async ([item]) => {
+      const result = await migrateItem(context, item as WireItem)
+      let outcome = result.outcome
+      // Migrated by an earlier attempt after its last checkpoint: untouched by anyone since (an API
+      // write would have raised its version), so this run's write it was.
+      if (outcome === 'current' && result.conflicts === 0 && wroteEarlier(pending, item as WireItem))
+        outcome = 'migrated'
+      counts[outcome] += 1
+      counts.conflicts += result.conflicts
+      const [pk, sk] = pendingItem(item as WireItem)
+      if (outcome === 'failed') failures.push({ pk, sk, reason: result.reason ?? '' })
+      if (dryRun && result.migration && wouldMigrate.length < MAX_WOULD_MIGRATE)
+        wouldMigrate.push({ pk, sk, ...result.migration })
+    })
+    addCounts(segment.counts, counts)
+    segment.read += page.scanned
+    segment.lastKey = page.lastKey ?? null
+    segment.failures = [...segment.failures, ...failures].slice(0, MAX_FAILURES_KEPT)
+    delete segment.pending
+    if (run) await records.putSegment(run.record.runId, segment)
+    addCounts(attempt, counts)
+    progress.add(page.scanned, nonZero(counts))
+  }
+
+  try {
+    await parallelScan(
+      {
+        client,
+        tableName,
+        segments: segments.length,
+        pageSize: options.pageSize ?? 100,
+        filter: scanFilter(options),
+        startKeys: segments.map((segment) => segment.lastKey),
+        signal: stop.signal,
+      },
+      async (page) => {
+        try {
+          await onPage(page)
+        } catch (error) {
+          stop.abort()
+          throw error
+        }
+      },
+    )
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort)
+    progress.stop()
+  }
+
+  const counts = sumCounts(segments.map((segment) => segment.counts))
+  const finished = segments.every((segment) => segment.lastKey === null)
+  if (run && finished)
+    await records.putRun({ ...run.record, status: 'done', endedUtc: now().toISOString(), counts })
+  return {
+    runId: run?.record.runId,
+    resumed: run?.resumed ?? false,
+    dryRun,
+    status: finished ? 'done' : 'stopped',
+    counts,
+    attempt,
+    failures: segments.flatMap((segment) => segment.failures),
+    wouldMigrate,
+  }
+}
+
+function pendingItem(item: WireItem): [string, string, string | null] {
+  return [String(item.pk?.S), String(item.sk?.S), item.version ? JSON.stringify(item.version) : null]
+}
+
+function wroteEarlier(pending: ReadonlyMap<string, string | null>, item: WireItem): boolean {
+  const key = `${item.pk?.S}\n${item.sk?.S}`
+  return pending.has(key) && pending.get(key) === (item.version ? JSON.stringify(item.version) : null)
+}
+
+function nonZero(counts: Counts): Record<string, number> {
+  const { scanned: _, ...outcomes } = counts
+  return Object.fromEntries(Object.entries(outcomes).filter(([, value]) => value > 0))
+}
+
+async function tableItemCount(client: DynamoDBClient, tableName: string): Promise<number | undefined> {
+  try {
+    const output = await client.send(new DescribeTableCommand({ TableName: tableName }))
+    return output.Table?.ItemCount
+  } catch {
+    return undefined // only the progress bar's total; the scan reports a missing table itself
+  }
+}
