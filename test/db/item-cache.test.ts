@@ -114,6 +114,22 @@ t.test('invalidate removes an entry', async (t) => {
   t.equal(cache.size, 1, 'invalidating a missing key is harmless')
 })
 
+t.test('clear drops every entry, and a read that started before it stores nothing', async (t) => {
+  const { cache } = cacheAt({ ttlMs: 60_000, maxEntries: 10 })
+  put(cache, 'a')
+  put(cache, 'b', 'globex')
+  const token = cache.readToken()
+  cache.clear()
+  t.equal(cache.size, 0)
+  t.equal(read(cache, 'a'), undefined)
+  const stale = item('c')
+  cache.set('acme', stale.pk, stale.sk, stale, token)
+  t.equal(read(cache, 'c'), undefined, 'what a read from before the clear found is not kept')
+  const fresh = item('d')
+  cache.set('acme', fresh.pk, fresh.sk, fresh, cache.readToken())
+  t.ok(read(cache, 'd'), 'a read after the clear is kept')
+})
+
 t.test('ttlMs 0 or maxEntries 0 turns the cache off', async (t) => {
   for (const options of [
     { ttlMs: 0, maxEntries: 10 },

@@ -73,6 +73,25 @@ t.test('forget makes the next request read', async (t) => {
   t.equal(state.reads, 2)
 })
 
+t.test('forget is announced; forgetHere (another instance forgot) and clear are not', async (t) => {
+  const fake = fakeGateway()
+  const announced: string[] = []
+  const cache = new TenantStandingCache(fake.gateway, {
+    ttlMs: 60_000,
+    onForget: (tenantId) => announced.push(tenantId),
+  })
+  await Promise.all([cache.standingOf('acme'), cache.standingOf('globex')])
+  cache.forget('acme')
+  cache.forgetHere('globex')
+  t.strictSame(announced, ['acme'])
+  t.equal(cache.knownStandingOf('globex'), undefined, 'forgetHere drops the standing')
+  await cache.standingOf('globex')
+  cache.clear()
+  t.equal(cache.knownStandingOf('globex'), undefined, 'clear drops every standing')
+  t.strictSame(announced, ['acme'])
+  t.equal(fake.state.reads, 3)
+})
+
 t.test('a TTL of 0 reads every time', async (t) => {
   const { cache, state } = cacheAt(0)
   await cache.standingOf('acme')
