@@ -3,10 +3,12 @@
 //   ALB idle timeout        <  HTTP_KEEP_ALIVE_TIMEOUT_MS  (the ALB closes idle connections first)
 //   deregistration delay    <  SHUTDOWN_TIMEOUT_MS  <  stopTimeout  (no SIGKILL mid-request)
 //   ALB health-check timeout > HEALTH_PROBE_TIMEOUT_MS   (a slow probe still answers in time)
+//   service health-check grace >= what a new task needs to turn healthy (ecs-service.ts)
 // and /metrics stays off the port the ALB forwards to: the task sets OPS_PORT and maps it. Load
 // shedding is sized from the task's memory: MEMORY_LIMIT_BYTES is set and within it.
 import { type Config, loadConfig } from '../../src/config/config.js'
 import { checkEnvironment } from './compose.js'
+import { checkService } from './ecs-service.js'
 import { type Problems, readJson, sourceOfBuilt } from './files.js'
 
 export const TASK_DEFINITION = 'deploy/ecs/task-definition.json'
@@ -18,7 +20,7 @@ interface ContainerDefinition {
   portMappings?: { containerPort?: number }[]
   environment?: { name: string; value: string }[]
   secrets?: { name: string; valueFrom: string }[]
-  healthCheck?: { command?: string[] }
+  healthCheck?: { command?: string[]; startPeriod?: number }
   stopTimeout?: number
   logConfiguration?: { logDriver?: string; options?: Record<string, string> }
 }
@@ -99,7 +101,16 @@ export async function checkEcs(root: string, dockerEntryPoints: string[], proble
   // Blocking mode stalls the event loop whenever CloudWatch is slow to take the lines.
   if (logs?.options?.mode !== 'non-blocking') problems.push(`${where}: awslogs is not in non-blocking mode`)
 
-  await checkLoadBalancer(root, config, { port, networkMode: task?.networkMode }, problems)
+  const targetGroup = await checkLoadBalancer(
+    root,
+    config,
+    { port, networkMode: task?.networkMode },
+    problems,
+  )
+  if (targetGroup) {
+    const startPeriodSeconds = container.healthCheck?.startPeriod
+    await checkService(root, { port: config.port, startPeriodSeconds, targetGroup }, problems)
+  }
 }
 
 async function checkLoadBalancer(
@@ -107,7 +118,7 @@ async function checkLoadBalancer(
   config: Readonly<Config>,
   task: { port: number | undefined; networkMode: string | undefined },
   problems: Problems,
-): Promise<void> {
+): Promise<Record<string, unknown> | undefined> {
   const template = await readJson<{ Resources?: Record<string, Resource> }>(
     root,
     LOAD_BALANCER_TEMPLATE,
@@ -120,7 +131,7 @@ async function checkLoadBalancer(
   )?.Properties
   if (!targetGroup || !loadBalancer) {
     if (template) problems.push(`${LOAD_BALANCER_TEMPLATE}: needs a TargetGroup and a LoadBalancer`)
-    return
+    return undefined
   }
   const where = LOAD_BALANCER_TEMPLATE
   if (targetGroup.HealthCheckPath !== '/health/ready')
@@ -141,6 +152,7 @@ async function checkLoadBalancer(
   if (idle * 1_000 >= config.http.keepAliveTimeoutMs) {
     problems.push(`${where}: ALB idle timeout ${idle} s is not below HTTP_KEEP_ALIVE_TIMEOUT_MS`)
   }
+  return targetGroup
 }
 
 function attribute(attributes: unknown, key: string): number | undefined {

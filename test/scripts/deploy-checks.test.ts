@@ -209,6 +209,38 @@ const cases: [string, string, (text: string) => string, RegExp][] = [
     /ALB idle timeout 70 s is not below HTTP_KEEP_ALIVE_TIMEOUT_MS/,
   ],
   [
+    'a service that stops old tasks before their replacements serve',
+    'deploy/ecs/service.json',
+    json((service) => {
+      service.deploymentConfiguration.minimumHealthyPercent = 50
+    }),
+    /minimumHealthyPercent 50: a deploy would stop tasks before their replacements serve/,
+  ],
+  [
+    'a service with no room to start a replacement first',
+    'deploy/ecs/service.json',
+    json((service) => {
+      service.deploymentConfiguration.maximumPercent = 100
+    }),
+    /maximumPercent 100 leaves no room to start a replacement first/,
+  ],
+  [
+    'a health-check grace shorter than a new task takes to turn healthy',
+    'deploy/ecs/service.json',
+    json((service) => {
+      service.healthCheckGracePeriodSeconds = 10
+    }),
+    /healthCheckGracePeriodSeconds 10 is below the 20 s a new task needs to turn healthy/,
+  ],
+  [
+    'a service sending the load balancer to another port',
+    'deploy/ecs/service.json',
+    json((service) => {
+      service.loadBalancers[0].containerPort = 9464
+    }),
+    /the load balancer sends to port 9464, the server listens on 3000/,
+  ],
+  [
     'a tenant policy whose LeadingKeys may be absent',
     'deploy/iam/tenant-task-role-policy.json',
     json((policy) => {
