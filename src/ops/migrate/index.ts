@@ -1,4 +1,5 @@
 export { COUNT_LABELS, type Counts, reconciliation } from './counts.js'
+export type { WouldMigrate } from './page.js'
 export { type Plan, planItem } from './plan.js'
 export type { FailedItem, RunRecord, RunStatus } from './records.js'
 export {
@@ -6,6 +7,5 @@ export {
   type MigrationOptions,
   type MigrationSummary,
   runMigration,
-  type WouldMigrate,
 } from './runner.js'
 export { formatRuns, migrationRuns, type RunReport } from './status.js'

@@ -3,24 +3,16 @@
 // segment checkpoints after every page it finishes, so a run stopped or killed anywhere resumes
 // where it stopped; a dry run reads and counts but writes nothing, not even its checkpoints.
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { inChunks } from '../../db/batch.js'
-import { fromWire } from '../../db/wire.js'
 import { type Model, type ModelClass, TENANT_ID_PATTERN } from '../../models/index.js'
 import { ALL_MODELS } from '../../resources/index.js'
-import { parallelScan, SCAN_BACKOFF, type ScanPage, type WireItem } from '../parallel-scan.js'
+import { parallelScan, SCAN_BACKOFF } from '../parallel-scan.js'
 import { startProgress } from '../progress.js'
 import { addCounts, type Counts, sumCounts, zeroCounts } from './counts.js'
 import { scanFilter } from './filter.js'
-import { modelsByName, planItem, targetVersions } from './plan.js'
-import {
-  type FailedItem,
-  MAX_FAILURES_KEPT,
-  MigrationRecords,
-  newSegment,
-  type SegmentRecord,
-} from './records.js'
+import { migratePage, type PageContext, type WouldMigrate } from './page.js'
+import { modelsByName, targetVersions } from './plan.js'
+import { type FailedItem, MigrationRecords, newSegment, type SegmentRecord } from './records.js'
 import { startOrResume } from './run-state.js'
-import { migrateItem, type WriteContext } from './write.js'
 
 export interface MigrationOptions {
   client: DynamoDBClient
@@ -45,14 +37,6 @@ export interface MigrationOptions {
   /** Where the progress bar or lines go; stderr by default. */
   progressStream?: NodeJS.WritableStream & { isTTY?: boolean }
   now?: () => Date
-}
-
-export interface WouldMigrate {
-  pk: string
-  sk: string
-  modelName: string
-  from: number
-  to: number
 }
 
 export interface MigrationSummary {
@@ -103,9 +87,16 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
     run?.segments ??
     Array.from({ length: options.segments ?? DEFAULT_SEGMENTS }, (_, segment) => newSegment(segment))
 
-  const context: WriteContext = { client, tableName, models, dryRun, backoff: SCAN_BACKOFF, maxConflicts: 10 }
   const attempt = zeroCounts()
   const wouldMigrate: WouldMigrate[] = []
+  const pageContext: PageContext = {
+    models,
+    write: { client, tableName, models, dryRun, backoff: SCAN_BACKOFF, maxConflicts: 10 },
+    ...(run ? { records: { store: records, runId: run.record.runId } } : {}),
+    concurrency: options.concurrency ?? 8,
+    wouldMigrate,
+    wouldMigrateLimit: MAX_WOULD_MIGRATE,
+  }
   const progress = startProgress({
     label: dryRun ? 'migrate (dry run)' : 'migrate',
     ...(options.progressStream ? { stream: options.progressStream } : {}),
@@ -120,39 +111,6 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
   options.signal?.addEventListener('abort', onAbort)
   if (options.signal?.aborted) stop.abort()
 
-  const onPage = async (page: ScanPage) => {
-    const segment = segments[page.segment] as SegmentRecord
-    const pending = new Map((segment.pending ?? []).map(([pk, sk, version]) => [`${pk}\n${sk}`, version]))
-    const planned = page.items.filter((item) => planItem(models, fromWire(item)).kind === 'migrate')
-    if (run && planned.length > 0)
-      await records.putSegment(run.record.runId, { ...segment, pending: planned.map(pendingItem) })
-    const counts = zeroCounts()
-    counts.scanned = page.items.length
-    const failures: FailedItem[] = []
-    await inChunks(page.items, 1, options.concurrency ?? 8, async ([item]) => {
-      const result = await migrateItem(context, item as WireItem)
-      let outcome = result.outcome
-      // Migrated by an earlier attempt after its last checkpoint: untouched by anyone since (an API
-      // write would have raised its version), so this run's write it was.
-      if (outcome === 'current' && result.conflicts === 0 && wroteEarlier(pending, item as WireItem))
-        outcome = 'migrated'
-      counts[outcome] += 1
-      counts.conflicts += result.conflicts
-      const [pk, sk] = pendingItem(item as WireItem)
-      if (outcome === 'failed') failures.push({ pk, sk, reason: result.reason ?? '' })
-      if (dryRun && result.migration && wouldMigrate.length < MAX_WOULD_MIGRATE)
-        wouldMigrate.push({ pk, sk, ...result.migration })
-    })
-    addCounts(segment.counts, counts)
-    segment.read += page.scanned
-    segment.lastKey = page.lastKey ?? null
-    segment.failures = [...segment.failures, ...failures].slice(0, MAX_FAILURES_KEPT)
-    delete segment.pending
-    if (run) await records.putSegment(run.record.runId, segment)
-    addCounts(attempt, counts)
-    progress.add(page.scanned, nonZero(counts))
-  }
-
   try {
     await parallelScan(
       {
@@ -166,7 +124,9 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
       },
       async (page) => {
         try {
-          await onPage(page)
+          const counts = await migratePage(pageContext, segments[page.segment] as SegmentRecord, page)
+          addCounts(attempt, counts)
+          progress.add(page.scanned, nonZero(counts))
         } catch (error) {
           stop.abort()
           throw error
@@ -192,15 +152,6 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
     failures: segments.flatMap((segment) => segment.failures),
     wouldMigrate,
   }
-}
-
-function pendingItem(item: WireItem): [string, string, string | null] {
-  return [String(item.pk?.S), String(item.sk?.S), item.version ? JSON.stringify(item.version) : null]
-}
-
-function wroteEarlier(pending: ReadonlyMap<string, string | null>, item: WireItem): boolean {
-  const key = `${item.pk?.S}\n${item.sk?.S}`
-  return pending.has(key) && pending.get(key) === (item.version ? JSON.stringify(item.version) : null)
 }
 
 function nonZero(counts: Counts): Record<string, number> {
