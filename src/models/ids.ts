@@ -5,6 +5,12 @@
 import { createHash, randomFillSync } from 'node:crypto'
 import { ulid } from 'ulid'
 
+/**
+ * The ids an item may have: new ones are ULIDs, imported items keep theirs. Keys are lower-cased,
+ * so ids are case-insensitive, as ULIDs are: `ABC-def` and `abc-def` name one item.
+ */
+export const OPAQUE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+
 const POOL_BYTES = 4096
 const pool = new Uint8Array(POOL_BYTES)
 let used = POOL_BYTES

@@ -1,6 +1,7 @@
 export { AUDIT_ACTIONS, type AuditAction, AuditEntry } from './audit-entry.js'
 export { Group, type PrivacySettings, unixSeconds, VISIBILITIES, type Visibility } from './group.js'
 export { IdempotencyRecord, IdempotencyResponsePart } from './idempotency-record.js'
+export { OPAQUE_ID_PATTERN } from './ids.js'
 export { type IndexDefinition, type IndexDefinitions, type IndexName, keyAttributes } from './indexes.js'
 export { buildKey, TENANT_ID_PATTERN, tenantKey, tenantKeyPrefix } from './key.js'
 export {
@@ -24,6 +25,7 @@ export { TENANT_LIST_KEY, TENANT_STATUSES, Tenant, type TenantStatus, TIERS, typ
 export { storedVersionOf } from './upcast.js'
 export { User, UserEmailClaim } from './user.js'
 export {
+  IMPORT_ACTOR,
   isSubject,
   MAX_USER_ID_LENGTH,
   PLATFORM_ACTOR,

@@ -24,6 +24,12 @@ export const MAX_USER_ID_LENGTH = 384
  */
 export const PLATFORM_ACTOR = '#platform'
 
+/**
+ * The user id that data imported from another system's table is recorded as created by (the author
+ * of the audit entries of an import); as with the platform, no user can pose as it.
+ */
+export const IMPORT_ACTOR = '#import'
+
 const utf8 = new TextEncoder()
 
 /** The user id of a subject (see above); injective. */

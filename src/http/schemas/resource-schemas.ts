@@ -5,18 +5,12 @@
 // the item's fields and the resource's own parameters. OpenAPI component ids follow the name:
 // Create<Name>, Update<Name>, <Name>, Listed<Name>, Create<Name>Batch, <Name>BatchOutcomes.
 import { z } from 'zod'
-import { subjectOf, type TenantModel } from '../../models/index.js'
+import { OPAQUE_ID_PATTERN, subjectOf, type TenantModel } from '../../models/index.js'
 import { type CheckedItem, checkedItem, maxBatchBytes } from './batch-items.js'
 import { timestamp } from './envelope.js'
 import { fieldList, pageParameters } from './list-query.js'
 
 type Shape = z.ZodRawShape
-
-/**
- * Ids in paths are opaque: new ones are ULIDs, imported items keep theirs. Keys are lower-cased,
- * so ids are case-insensitive, as ULIDs are: `ABC-def` and `abc-def` name one item.
- */
-export const OPAQUE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 
 /**
  * The path parameters of an item whose id is opaque. An id that does not match can name no item,

@@ -51,7 +51,8 @@ export const auditEntry = z
     entityId: z.string(),
     action: z.enum(AUDIT_ACTIONS),
     userId: z.string().meta({
-      description: 'who made the change: their sub, or `#platform` for a platform admin (who is not named)',
+      description:
+        'who made the change: their sub, `#platform` for a platform admin (who is not named), or `#import` for an import from another system',
     }),
     tenantId: z.string(),
     timestamp,
