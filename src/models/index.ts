@@ -21,7 +21,15 @@ export { MAX_CURSOR_LENGTH } from './page.js'
 export { CORE_MODELS } from './registry.js'
 export { ROLES, type Role } from './role.js'
 export { type TableDefinition, TTL_ATTRIBUTE, tableDefinition } from './table-definition.js'
-export { TENANT_LIST_KEY, TENANT_STATUSES, Tenant, type TenantStatus, TIERS, type Tier } from './tenant.js'
+export {
+  SETTABLE_TENANT_STATUSES,
+  TENANT_LIST_KEY,
+  TENANT_STATUSES,
+  Tenant,
+  type TenantStatus,
+  TIERS,
+  type Tier,
+} from './tenant.js'
 export { storedVersionOf } from './upcast.js'
 export { User, UserEmailClaim } from './user.js'
 export {

@@ -4,8 +4,11 @@ import { TenantModel } from './model.js'
 
 export const TIERS = ['basic', 'standard', 'premium'] as const
 export type Tier = (typeof TIERS)[number]
-export const TENANT_STATUSES = ['active', 'suspended'] as const
+/** `offboarded`: the tenant's data was exported and purged (npm run tenant:purge); its record stays. */
+export const TENANT_STATUSES = ['active', 'suspended', 'offboarded'] as const
 export type TenantStatus = (typeof TENANT_STATUSES)[number]
+/** The statuses the API sets; only the purge script offboards a tenant, once its data is gone. */
+export const SETTABLE_TENANT_STATUSES = ['active', 'suspended'] as const
 
 /** The partition key of the platform-wide tenant list: platform data, not owned by any tenant. */
 export const TENANT_LIST_KEY = 'platform#tenants'

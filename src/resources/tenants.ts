@@ -2,7 +2,7 @@
 // tenant's record lives in its own partition (its id); the list of tenants sits outside any tenant,
 // under the platform's scope.
 import { PLATFORM_SCOPE } from '../db/tenant-scope.js'
-import { forbidden } from '../errors/app-error.js'
+import { conflict, forbidden } from '../errors/app-error.js'
 import {
   createTenantBody,
   listTenantsQuery,
@@ -35,6 +35,9 @@ export const tenants = defineResource({
     read: (context, item) => can(context, 'manage_tenants') || context.tenantId === item.id,
     write: (context) => can(context, 'manage_tenants'),
     writeRefusal: 'only a platform admin may change a tenant',
+    // An offboarded tenant's data is gone: making it active again would serve an empty tenant.
+    change: (_context, item) =>
+      item.status === 'offboarded' ? conflict('an offboarded tenant cannot be changed') : undefined,
     list: (context) =>
       can(context, 'manage_tenants') ? undefined : forbidden('only a platform admin may list tenants'),
   },

@@ -1,8 +1,9 @@
 // Every authenticated request checks its tenant's standing: a suspended tenant's users get 403
-// TENANT_SUSPENDED. The standing (and tier, for rate limits) comes from a short-lived cache.
+// TENANT_SUSPENDED, an offboarded tenant's tokens 403 FORBIDDEN. The standing (and tier, for rate
+// limits) comes from a short-lived cache.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { AppError } from '../../../errors/app-error.js'
+import { AppError, forbidden } from '../../../errors/app-error.js'
 import type { Tier } from '../../../models/index.js'
 import { can } from '../../../services/permissions.js'
 import type { TenantStanding, TenantStandingCache } from '../../../services/tenant-standing-cache.js'
@@ -28,9 +29,11 @@ async function tenantStanding(app: FastifyInstance, { standings }: { standings: 
   })
 }
 
-/** Records the tier; the error to answer with when the tenant is suspended. */
+/** Records the tier; the error to answer with when the tenant is suspended or offboarded. */
 function admit(request: FastifyRequest, standing: TenantStanding): AppError | undefined {
   request.tenantTier = standing.tier
+  // Its data is gone: nothing is left to serve, or to lift, whoever asks.
+  if (standing.status === 'offboarded') return forbidden('this tenant has been offboarded')
   // Platform admins keep access, so that they can lift a suspension.
   if (standing.status === 'suspended' && !can(request.auth, 'bypass_suspension')) {
     return new AppError('TENANT_SUSPENDED')

@@ -1,5 +1,11 @@
 import { z } from 'zod'
-import { MAX_CURSOR_LENGTH, TENANT_ID_PATTERN, TENANT_STATUSES, TIERS } from '../../../models/index.js'
+import {
+  MAX_CURSOR_LENGTH,
+  SETTABLE_TENANT_STATUSES,
+  TENANT_ID_PATTERN,
+  TENANT_STATUSES,
+  TIERS,
+} from '../../../models/index.js'
 import { timestamp } from '../../schemas/envelope.js'
 
 const tenantId = z.string().regex(TENANT_ID_PATTERN, 'a tenant id is lower-case letters, digits, _ and -')
@@ -16,7 +22,7 @@ export const updateTenantBody = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
     tier: z.enum(TIERS),
-    status: z.enum(TENANT_STATUSES),
+    status: z.enum(SETTABLE_TENANT_STATUSES),
   })
   .partial()
   .refine((changes) => Object.keys(changes).length > 0, { message: 'at least one field must be given' })
