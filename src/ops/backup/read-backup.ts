@@ -86,6 +86,9 @@ async function* partItems(source: BackupStore, part: ManifestPart): AsyncGenerat
   const decoder = new StringDecoder('utf8')
   let rest = ''
   let count = 0
+  // A changed byte may still inflate to text, and then to a line that is no item: the part is read
+  // to its end first, so the message says what happened (its checksum) rather than what followed.
+  let badLine: BackupError | undefined
   try {
     for await (const chunk of lines) {
       const text = rest + decoder.write(chunk as Buffer)
@@ -93,25 +96,28 @@ async function* partItems(source: BackupStore, part: ManifestPart): AsyncGenerat
       rest = ends.pop() as string
       for (const line of ends) {
         count++
-        yield decodeLine(line, where, count)
+        if (badLine) continue
+        const item = decodeLine(line, where, count)
+        if (item instanceof BackupError) badLine = item
+        else yield item
       }
     }
   } catch (error) {
-    if (error instanceof BackupError) throw error
     throw new BackupError(`${where} is damaged or truncated (${(error as Error).message})`)
   }
   rest += decoder.end()
-  if (rest !== '') throw new BackupError(`${where} ends in the middle of a line`)
   if (hash.digest('hex') !== part.sha256 || bytes !== part.bytes)
     throw new BackupError(`${where} does not match its sha256 in the manifest: it was changed or damaged`)
+  if (badLine) throw badLine
+  if (rest !== '') throw new BackupError(`${where} ends in the middle of a line`)
   if (count !== part.items)
     throw new BackupError(`${where} holds ${count} items, the manifest says ${part.items}`)
 }
 
-function decodeLine(line: string, where: string, number: number): WireItem {
+function decodeLine(line: string, where: string, number: number): WireItem | BackupError {
   try {
     return decodeItem(line)
   } catch (error) {
-    throw new BackupError(`${where}: line ${number} is not an item (${(error as Error).message})`)
+    return new BackupError(`${where}: line ${number} is not an item (${(error as Error).message})`)
   }
 }

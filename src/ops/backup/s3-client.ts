@@ -1,8 +1,11 @@
-import { S3Client } from '@aws-sdk/client-s3'
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
 import type { Config } from '../../config/config.js'
 
-/** The S3 client of a backup script, from S3_ENDPOINT, S3_REGION and S3_FORCE_PATH_STYLE. */
-export function createS3Client(settings: Config['s3']): S3Client {
+/**
+ * The S3 client of a backup script, from S3_ENDPOINT, S3_REGION and S3_FORCE_PATH_STYLE; the
+ * credentials are the SDK's own chain unless `overrides` gives others.
+ */
+export function createS3Client(settings: Config['s3'], overrides: S3ClientConfig = {}): S3Client {
   return new S3Client({
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
@@ -15,5 +18,6 @@ export function createS3Client(settings: Config['s3']): S3Client {
           responseChecksumValidation: 'WHEN_REQUIRED' as const,
         }
       : {}),
+    ...overrides,
   })
 }
