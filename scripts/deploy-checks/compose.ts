@@ -66,6 +66,9 @@ export async function checkCompose(root: string, problems: Problems): Promise<Co
       const dockerfile = join(context, build.dockerfile ?? 'Dockerfile')
       if (!exists(root, dockerfile)) problems.push(`${where}: ${dockerfile} does not exist`)
       checkEnvironment(where, environmentOf(service), problems)
+      const redisHost = hostOf(environmentOf(service).REDIS_URL)
+      if (redisHost && !services[redisHost])
+        problems.push(`${where}: REDIS_URL names ${redisHost}, which is no service`)
     }
     for (const mount of bindMounts(service)) {
       if (!exists(root, mount.source)) problems.push(`${where}: mounts ${mount.source}, which does not exist`)
@@ -88,6 +91,10 @@ export async function checkCompose(root: string, problems: Problems): Promise<Co
     }
   }
   return compose
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  return url && URL.canParse(url) ? new URL(url).hostname : undefined
 }
 
 /** The variables handed to tessera must be ones it reads, and together a valid configuration. */

@@ -66,6 +66,9 @@ export async function checkEcs(root: string, dockerEntryPoints: string[], proble
     return
   }
   if (config.env !== 'production') problems.push(`${where}: NODE_ENV is not production`)
+  // ElastiCache encrypts in transit only for TLS clients (and serverless caches require it).
+  if (config.redisUrl?.startsWith('redis:'))
+    problems.push(`${where}: REDIS_URL is not TLS (rediss://), as ElastiCache's in-transit encryption needs`)
 
   const port = container.portMappings?.[0]?.containerPort
   if (port !== config.port)

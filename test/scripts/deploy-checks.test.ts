@@ -127,6 +127,18 @@ const cases: [string, string, (text: string) => string, RegExp][] = [
     /JWT_SECRET: production needs/,
   ],
   [
+    'a compose REDIS_URL naming no service',
+    'docker-compose.yml',
+    (text) => text.replace('redis://valkey:6379', 'redis://redis:6379'),
+    /REDIS_URL names redis, which is no service/,
+  ],
+  [
+    'a task reaching Redis without TLS',
+    'deploy/ecs/task-definition.json',
+    (text) => text.replace('rediss://', 'redis://'),
+    /REDIS_URL is not TLS/,
+  ],
+  [
     'a shutdown budget that ECS would cut short',
     'deploy/ecs/task-definition.json',
     json((task) => {
