@@ -131,8 +131,8 @@ export async function buildApp(
   })
   if (redis) {
     redis.logTo(app.log)
-    // Subscribed now, not at this instance's first write: it must hear the others' from the start.
-    services.Invalidations
+    // Subscribed from the start, not from this instance's first write: it must hear the others'.
+    void services.Invalidations
   }
   const health = new HealthMonitor(
     [

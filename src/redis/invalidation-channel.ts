@@ -41,13 +41,15 @@ export class InvalidationChannel {
       if (from === channel) this.#receive(text)
     })
     // On every connection, the first included: anything cached meanwhile may be stale.
-    link.subscriber.on('ready', () => {
+    const subscribe = () => {
       link.subscriber.subscribe(channel).then(
         () => handlers.resync(),
         // The connection dropped again; its next 'ready' subscribes again.
         () => {},
       )
-    })
+    }
+    link.subscriber.on('ready', subscribe)
+    if (link.subscriber.status === 'ready') subscribe()
   }
 
   publishItems(tenantId: string, keys: readonly ItemKey[]): void {

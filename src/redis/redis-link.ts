@@ -89,6 +89,7 @@ export class RedisLink {
   /** Where changes of the connection's state are logged (the app's logger, once it exists). */
   logTo(log: LinkLog): void {
     this.#log = log
+    if (this.connected) this.#logConnected()
   }
 
   close(): void {
@@ -107,7 +108,7 @@ export class RedisLink {
     this.commands.on('ready', () => {
       up = true
       this.#up.set(1)
-      this.#log?.info({}, 'redis connected: rate limits and invalidations are shared')
+      this.#logConnected()
     })
     this.commands.on('close', () => {
       if (up)
@@ -116,6 +117,10 @@ export class RedisLink {
       this.#up.set(0)
     })
     this.#up.set(0)
+  }
+
+  #logConnected(): void {
+    this.#log?.info({}, 'redis connected: rate limits and invalidations are shared')
   }
 }
 

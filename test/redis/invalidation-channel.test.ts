@@ -21,7 +21,7 @@ interface TestLike {
 }
 
 /** An instance's end of the channel, recording what it was told. */
-function instance(t: TestLike, url: string) {
+function instance(t: TestLike, url: string, link = new RedisLink(url, new Metrics())) {
   const heard = { items: [] as [string, ItemKey[]][], tenants: [] as string[], resyncs: 0 }
   const handlers: InvalidationHandlers = {
     items: (tenantId, keys) => heard.items.push([tenantId, [...keys]]),
@@ -30,7 +30,6 @@ function instance(t: TestLike, url: string) {
       heard.resyncs++
     },
   }
-  const link = new RedisLink(url, new Metrics())
   t.teardown(() => link.close())
   return { heard, link, channel: new InvalidationChannel(link, CHANNEL, handlers) }
 }
@@ -50,6 +49,17 @@ t.test("an instance hears the others' writes and standing changes, not its own",
   t.strictSame(b.heard.tenants, ['globex'])
   await sleep(100)
   t.strictSame(a.heard, { items: [], tenants: [], resyncs: 1 }, 'its own messages come back and are ignored')
+})
+
+t.test('a channel made once its connection is up subscribes at once', async (t) => {
+  const redis = await startTestRedis(t)
+  const link = new RedisLink(redis.url, new Metrics())
+  t.ok(await until(() => link.subscriber.status === 'ready', 5_000))
+  const late = instance(t, redis.url, link)
+  const other = instance(t, redis.url)
+  t.ok(await until(() => late.heard.resyncs === 1 && other.link.available, 5_000), 'subscribed')
+  other.channel.publishStanding('acme')
+  t.ok(await until(() => late.heard.tenants.length === 1, 2_000), 'and hears the others')
 })
 
 t.test('anything that is not a message of this format is ignored', async (t) => {
