@@ -5,6 +5,7 @@ import t from 'tap'
 import { fromItem, initialise, Tenant, toItem } from '../../../src/models/index.js'
 import { runMigration } from '../../../src/ops/migrate/index.js'
 import { migrationTable } from '../../helpers/migration.js'
+import { scanTable } from '../../helpers/table.js'
 import { renameType, VersionedGroup, v1Item } from '../../helpers/versioned-group.js'
 
 const created = '2024-01-15T09:50:00.000Z'
@@ -141,6 +142,15 @@ t.test('every old item is rewritten in the current shape and keys; the rest are 
   )
   for (const untouched of [items.current, items.newer, items.unknown, items.tenant])
     t.strictSame(after.get(key(untouched)), before.get(key(untouched)), String(untouched.sk))
+
+  const records = (await scanTable(table)).filter((item) => String(item.pk).startsWith('migration#'))
+  t.equal(records.length, 1 + 3, 'the run and its three segments are recorded')
+  t.ok(
+    records.every((item) =>
+      Object.keys(item).every((attribute) => ['pk', 'sk', 'run', 'segment'].includes(attribute)),
+    ),
+    'outside every tenant and every index, so no route can serve them',
+  )
 })
 
 t.test('a dry run writes nothing, not even its records, and says what it would do', async (t) => {
