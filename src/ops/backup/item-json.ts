@@ -8,9 +8,13 @@ type JsonValue = Record<string, unknown>
 
 /** The item as one line of JSON (no newline). */
 export function encodeItem(item: WireItem): string {
-  return JSON.stringify(item, (_key, value) =>
-    value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value,
-  )
+  // The holder's own value: a Buffer's toJSON has already run by the time `value` is handed over.
+  return JSON.stringify(item, function (this: Record<string, unknown>, key, value) {
+    const raw = this[key]
+    return raw instanceof Uint8Array
+      ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')
+      : value
+  })
 }
 
 /** An item from its line; throws when the line is not an item in DynamoDB JSON. */
