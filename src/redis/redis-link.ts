@@ -28,6 +28,7 @@ export class RedisLink {
   readonly #fallbacks: Counter<'use'>
   #pausedUntil = 0
   #log: LinkLog | undefined
+  #closed = false
 
   constructor(url: string, metrics: Metrics) {
     const options: RedisOptions = {
@@ -93,6 +94,7 @@ export class RedisLink {
   }
 
   close(): void {
+    this.#closed = true
     this.commands.disconnect()
     this.subscriber.disconnect()
   }
@@ -111,8 +113,9 @@ export class RedisLink {
       this.#logConnected()
     })
     this.commands.on('close', () => {
-      if (up)
+      if (up && !this.#closed) {
         this.#log?.warn({ reason: reasonOf(lastError) }, 'redis unavailable: falling back to this instance')
+      }
       up = false
       this.#up.set(0)
     })

@@ -6,6 +6,7 @@ import t from 'tap'
 import { freePort } from '../../scripts/dynamodb-local.js'
 import { servicesOf } from '../../src/container.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
+import { captureLogs } from '../helpers/log-capture.js'
 import { startTestRedis } from '../helpers/redis.js'
 import { until } from '../helpers/until.js'
 
@@ -119,4 +120,18 @@ t.test('Redis restarted: reconnected, and what was cached meanwhile is dropped',
   t.ok(await until(() => cache.size === 0, 2_000), 'the cache is dropped once subscribed again')
   const { statuses } = await statusesOf(app, 'acme', 1)
   t.same(statuses, [200])
+})
+
+t.test('closing the app is no Redis outage: nothing is logged as one', async (t) => {
+  const redis = await startTestRedis(t)
+  const logs = captureLogs()
+  const app = await buildTestApp(t, { env: { REDIS_URL: redis.url }, logStream: logs.stream })
+  t.ok(await until(connected(app), 5_000), 'connected')
+  await app.app.close()
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const said = logs
+    .lines()
+    .map((line) => line.msg)
+    .filter((msg) => String(msg).startsWith('redis'))
+  t.strictSame(said, ['redis connected: rate limits and invalidations are shared'])
 })
