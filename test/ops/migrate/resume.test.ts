@@ -104,6 +104,47 @@ t.test('a failed condition re-reads the item and migrates the fresh copy, or lea
 })
 
 t.test(
+  'an item that never had a version or model_version is migrated, and one written meanwhile is not',
+  async (t) => {
+    const table = await migrationTable(t)
+    const other = await migrationTable(t, table)
+    const bare = (id: string) => {
+      const { version: _, model_version: __, ...item } = group(id)
+      return item
+    }
+    const [untouched, raced] = [bare('N1'), bare('N2')] as [Record<string, unknown>, Record<string, unknown>]
+    await table.putRaw([untouched, raced])
+    beforeFirstWrite(
+      table.client,
+      new Map([
+        // Another writer stamps a version first: the runner's condition (no version yet) must fail.
+        [
+          String(raced.pk),
+          () =>
+            other.document.send(
+              new PutCommand({ TableName: table.tableName, Item: { ...raced, version: 1 } }),
+            ),
+        ],
+      ]),
+    )
+    const summary = await runMigration(table.options())
+    t.match(summary.counts, { scanned: 2, migrated: 2, conflicts: 1 })
+    const stored = await table.stored()
+    t.match(stored.get(`${untouched.pk} ${untouched.sk}`), { model_version: 3, group_type: 'reading' })
+    t.equal(
+      stored.get(`${untouched.pk} ${untouched.sk}`)?.version,
+      0,
+      'the version the API showed it at (the model’s default)',
+    )
+    t.match(
+      stored.get(`${raced.pk} ${raced.sk}`),
+      { model_version: 3, version: 1 },
+      'migrated from the fresh copy',
+    )
+  },
+)
+
+t.test(
   'a run that dies between its writes and its checkpoint resumes and counts each item once',
   async (t) => {
     const table = await migrationTable(t)
