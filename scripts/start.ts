@@ -2,7 +2,8 @@
 // DynamoDB Local with data kept under .data/, creates the table if missing, then starts the server;
 // stopping the server stops DynamoDB Local too.
 import { join } from 'node:path'
-import { type Config, ConfigError, configFromProcess } from '../src/config/config.js'
+import { ConfigError } from '../src/config/config.js'
+import { configFromProcessAndSsm, type LoadedConfig } from '../src/config/ssm-config.js'
 import { createDynamoDbClient } from '../src/db/dynamodb-client.js'
 import { ensureTable } from '../src/db/table-admin.js'
 import { tableDefinition } from '../src/models/index.js'
@@ -11,22 +12,24 @@ import { startServer } from '../src/server.js'
 import { type DynamoDbLocal, projectRoot, startDynamoDbLocal } from './dynamodb-local.js'
 
 async function main(): Promise<void> {
-  let config: Readonly<Config>
+  let loaded: LoadedConfig
   let local: DynamoDbLocal | undefined
   try {
-    config = configFromProcess()
-    if (!config.dynamodb.endpoint && config.env !== 'production') {
+    loaded = await configFromProcessAndSsm()
+    const { dynamodb, env } = loaded.config
+    if (!dynamodb.endpoint && env !== 'production') {
       local = await startDynamoDbLocal({
-        port: config.dynamodb.localPort,
+        port: dynamodb.localPort,
         dataDir: join(projectRoot, '.data', 'dynamodb'),
       })
       console.log(`DynamoDB Local listening on ${local.endpoint} (data in .data/dynamodb)`)
-      config = configFromProcess({ DYNAMODB_ENDPOINT: local.endpoint })
+      loaded = await configFromProcessAndSsm({ DYNAMODB_ENDPOINT: local.endpoint })
     }
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : error)
     process.exit(1)
   }
+  const { config } = loaded
 
   const client = createDynamoDbClient(config.dynamodb)
   try {
@@ -35,9 +38,7 @@ async function main(): Promise<void> {
   } finally {
     client.destroy()
   }
-  await startServer(config, async () => {
-    await local?.stop()
-  })
+  await startServer(config, { ssm: loaded.ssm, onClosed: async () => await local?.stop() })
 }
 
 await main()

@@ -16,7 +16,8 @@ import { pathToFileURL } from 'node:url'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
-import { type Config, ConfigError, configFromProcess } from './config/config.js'
+import { type Config, ConfigError } from './config/config.js'
+import { configFromProcessAndSsm, type SsmReport } from './config/ssm-config.js'
 import { buildContainer } from './container.js'
 import { closeConnectionsGently } from './http/gentle-close.js'
 
@@ -25,10 +26,17 @@ export interface RunningServer {
   address: string
 }
 
-/** Builds and starts the server; `onClosed` runs after a signal has closed it. */
+export interface StartOptions {
+  /** Runs after a signal has closed the server. */
+  onClosed?: () => Promise<void>
+  /** What the configuration took from SSM, to be logged (names only). */
+  ssm?: SsmReport | undefined
+}
+
+/** Builds and starts the server. */
 export async function startServer(
   config: Readonly<Config>,
-  onClosed: () => Promise<void> = async () => {},
+  { onClosed = async () => {}, ssm }: StartOptions = {},
 ): Promise<RunningServer> {
   const app = await buildApp(buildContainer(config), {
     fastify: {
@@ -45,6 +53,7 @@ export async function startServer(
     },
   })
 
+  if (ssm) logSsmReport(app, ssm)
   for (const server of [app.server, app.opsServer]) if (server) closeConnectionsGently(server)
 
   closeWithGrace(
@@ -76,6 +85,12 @@ export async function startServer(
   return { app, address }
 }
 
+function logSsmReport(app: FastifyInstance, { path, settings, overridden, unknown }: SsmReport) {
+  app.log.info({ ssmPath: path, settings, overridden }, 'configuration read from SSM')
+  if (unknown.length > 0)
+    app.log.warn({ ssmPath: path, parameters: unknown }, 'parameters under the SSM path that are no setting')
+}
+
 /** The operations listener (OPS_PORT), on the same host; app.close() closes it. */
 async function listenForOperations(app: FastifyInstance, server: Server, config: Readonly<Config>) {
   await new Promise<void>((resolve, reject) => {
@@ -90,15 +105,15 @@ async function listenForOperations(app: FastifyInstance, server: Server, config:
 }
 
 async function main(): Promise<void> {
-  let config: Readonly<Config>
+  let loaded: Awaited<ReturnType<typeof configFromProcessAndSsm>>
   try {
-    config = configFromProcess()
+    loaded = await configFromProcessAndSsm()
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     console.error(error.message)
     process.exit(1)
   }
-  await startServer(config)
+  await startServer(loaded.config, { ssm: loaded.ssm })
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main()

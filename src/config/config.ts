@@ -1,11 +1,12 @@
 // The one place that reads process.env: every setting is parsed here once (by the schema in
 // env-schema.ts), validated and frozen.
+import { z } from 'zod'
 import { DEFAULT_TABLE_NAME } from './dynamodb-variables.js'
 import { type Env, envSchema, headersTimeoutMs } from './env-schema.js'
 import { HEAP_SHARE_OF_HEAP_LIMIT, RSS_SHARE_OF_MEMORY_LIMIT } from './operations-variables.js'
 import { type RuntimeMemory, runtimeMemory } from './runtime-memory.js'
 import { DEVELOPMENT_BLIND_INDEX_KEY, DEVELOPMENT_MASTER_KEYS } from './security-variables.js'
-import { DEVELOPMENT_JWT_SECRET } from './server-variables.js'
+import { DEVELOPMENT_JWT_SECRET, serverVariables } from './server-variables.js'
 
 export { ENVIRONMENT_VARIABLES } from './env-schema.js'
 export { DEVELOPMENT_BLIND_INDEX_KEY, DEVELOPMENT_JWT_SECRET, DEVELOPMENT_MASTER_KEYS }
@@ -115,21 +116,51 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-/** The configuration of this process: its environment, with `overrides` on top. */
-export function configFromProcess(overrides: Environment = {}): Readonly<Config> {
-  return loadConfig({ ...process.env, ...overrides })
+/** This process's environment, with `overrides` on top (ssm-config.ts reads it from here too). */
+export function processEnvironment(overrides: Environment = {}): Environment {
+  return { ...process.env, ...overrides }
 }
 
-/** Parses an environment; throws a ConfigError naming every bad variable. */
+/** The configuration of this process from its environment alone (see ssm-config.ts for SSM). */
+export function configFromProcess(overrides: Environment = {}): Readonly<Config> {
+  return loadConfig(processEnvironment(overrides))
+}
+
+/**
+ * Where the server listens, from the environment alone: all the container health check needs, so
+ * it neither reads SSM nor fails on secrets the environment does not hold.
+ */
+export function listenAddressFromProcess(): { host: string; port: number } {
+  const parsed = listenAddressSchema.safeParse(presentVariables(process.env))
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${z.prettifyError(parsed.error)}`)
+  return { host: parsed.data.HOST, port: parsed.data.PORT }
+}
+
+const listenAddressSchema = z.object({ HOST: serverVariables.HOST, PORT: serverVariables.PORT })
+
+/** The variables that are set: empty strings mean "not set", as in most shells' `VAR=` usage. */
+export function presentVariables(environment: Environment): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  )
+}
+
+/**
+ * Parses an environment; throws a ConfigError naming every bad variable, and where a value came
+ * from when `origins` says (`JWT_SECRET (SSM parameter /acme/prod/tessera/jwt-secret)`).
+ */
 export function loadConfig(
   environment: Environment,
   memory: RuntimeMemory = runtimeMemory(),
+  origins: Readonly<Record<string, string>> = {},
 ): Readonly<Config> {
-  // Empty strings mean "not set", as in most shells' `VAR=` usage.
-  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''))
-  const parsed = envSchema.safeParse(present)
+  const parsed = envSchema.safeParse(presentVariables(environment))
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.')
+      const origin = origins[name]
+      return `${origin ? `${name} (${origin})` : name}: ${issue.message}`
+    })
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
   }
   const env = parsed.data

@@ -10,10 +10,12 @@ import {
   securityVariables,
 } from './security-variables.js'
 import { DEVELOPMENT_JWT_SECRET, serverVariables, tokenVariables } from './server-variables.js'
+import { resolveSsmPath, ssmVariables } from './ssm-variables.js'
 
 /** The variables by topic, in the order the configuration table lists them. */
 export const VARIABLE_GROUPS = [
   { title: 'Server', variables: serverVariables },
+  { title: 'Configuration from SSM', variables: ssmVariables },
   { title: 'Tokens and cursors', variables: tokenVariables },
   { title: 'DynamoDB and the item cache', variables: dynamodbVariables },
   { title: 'Operations', variables: operationsVariables },
@@ -24,6 +26,7 @@ export const VARIABLE_GROUPS = [
 export const envSchema = z
   .object({
     ...serverVariables,
+    ...ssmVariables,
     ...tokenVariables,
     ...dynamodbVariables,
     ...operationsVariables,
@@ -49,6 +52,10 @@ export const envSchema = z
         path: ['HTTP_REQUEST_TIMEOUT_MS'],
         message: 'must be 0 (off) or at least HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000',
       })
+    }
+    const ssmPath = env.CONFIG_SSM_PATH === undefined ? undefined : resolveSsmPath(env.CONFIG_SSM_PATH, env)
+    if (ssmPath && 'problem' in ssmPath) {
+      ctx.addIssue({ code: 'custom', path: ['CONFIG_SSM_PATH'], message: ssmPath.problem })
     }
     if (env.NODE_ENV !== 'production') return
     if (!env.JWT_JWKS_URL && (!env.JWT_SECRET || env.JWT_SECRET === DEVELOPMENT_JWT_SECRET)) {

@@ -53,7 +53,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       resolve(Number(match[1]))
     }
     child.stdout.on('data', onData)
-    child.on('exit', () => reject(new Error(`server exited before listening: ${stdout}${stderr}`)))
+    // 'close', not 'exit': by then everything the process wrote has been read.
+    child.on('close', () => reject(new Error(`server exited before listening: ${stdout}${stderr}`)))
   })
   return {
     child,

@@ -5,10 +5,10 @@ import t from 'tap'
 import { projectRoot } from '../../scripts/dynamodb-local.js'
 import { startServerProcess } from '../helpers/server-process.js'
 
-const healthcheck = (port: number) =>
+const healthcheck = (port: number, env: Record<string, string> = { NODE_ENV: 'test' }) =>
   spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'healthcheck.ts')], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: String(port) },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
     encoding: 'utf8',
   }).status
 
@@ -21,6 +21,12 @@ t.test(
     })
     t.teardown(() => server.child.kill('SIGKILL'))
     t.equal(healthcheck(server.port), 0, 'live')
+    // A production task whose secrets are in SSM has none in its environment: the check needs none.
+    t.equal(
+      healthcheck(server.port, { NODE_ENV: 'production', CONFIG_SSM_PATH: '/acme/production/tessera/' }),
+      0,
+      'live, with the secrets in SSM',
+    )
 
     const closed = createServer()
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
