@@ -5,7 +5,6 @@
 import { Command } from 'commander'
 import { importPython } from '../src/ops/import-python/importer.js'
 import { describeSummary } from '../src/ops/import-python/summary.js'
-import { importWriter } from '../src/ops/import-python/writer.js'
 import { scriptContext, wholeNumber } from '../src/ops/script-context.js'
 
 const options = new Command('migrate:import-python')
@@ -20,13 +19,12 @@ const options = new Command('migrate:import-python')
 
 const context = scriptContext(options.targetTable ? { tableName: options.targetTable } : {})
 try {
-  if (options.sourceTable === context.tableName) throw new Error('the source and target tables are the same')
   const summary = await importPython({
     client: context.client,
     sourceTable: options.sourceTable,
-    writer: options.dryRun
-      ? undefined
-      : importWriter(context.client, context.config.dynamodb, context.tableName),
+    dynamodb: context.config.dynamodb,
+    targetTable: context.tableName,
+    dryRun: options.dryRun,
     segments: options.segments,
     rejectsPath: options.rejects,
     signal: context.signal,

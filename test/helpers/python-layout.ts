@@ -42,17 +42,24 @@ export async function createPythonTable(client: DynamoDBClient): Promise<string>
   return tableName
 }
 
-/** Stores the items as they are (NULL attributes included), 25 to a batch. */
+/** Stores the items as they are (NULL attributes included), 25 to a batch, four batches at a time. */
 export async function putPythonItems(client: DynamoDBClient, tableName: string, items: readonly Item[]) {
-  for (let start = 0; start < items.length; start += 25) {
-    let requests = items
-      .slice(start, start + 25)
-      .map((item) => ({ PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) } }))
-    while (requests.length > 0) {
-      const output = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }))
-      requests = (output.UnprocessedItems?.[tableName] ?? []) as typeof requests
+  const batches: Item[][] = []
+  for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25))
+  const put = async () => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      let requests = batch.map((item) => ({
+        PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) },
+      }))
+      while (requests.length > 0) {
+        const output = await client.send(
+          new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }),
+        )
+        requests = (output.UnprocessedItems?.[tableName] ?? []) as typeof requests
+      }
     }
   }
+  await Promise.all([put(), put(), put(), put()])
 }
 
 /**

@@ -8,13 +8,22 @@ import { Writable } from 'node:stream'
 import t from 'tap'
 import { createDynamoDbClient } from '../../../src/db/dynamodb-client.js'
 import { importPython } from '../../../src/ops/import-python/importer.js'
-import { importWriter } from '../../../src/ops/import-python/writer.js'
 import { buildTestApp } from '../../helpers/app.js'
 import { createPythonTable, putPythonItems } from '../../helpers/python-layout.js'
 import { scanTable } from '../../helpers/table.js'
 import { type ExpectedGroup, OWNERS, pythonGroups, pythonRejects, TENANTS, TYPES } from './fixture.js'
 
 const GROUPS = 1_020
+
+interface AuditShown {
+  entityType: string
+  entityId: string
+  action: string
+  userId: string
+  ipAddress: string | null
+  userAgent: string | null
+  newValues: Record<string, unknown>
+}
 const quiet = () =>
   new Writable({
     write(_chunk, _encoding, done) {
@@ -48,7 +57,9 @@ t.test('importing the Python services’ groups', async (t) => {
     importPython({
       client,
       sourceTable,
-      writer: dryRun ? undefined : importWriter(client, testApp.config.dynamodb, testApp.tableName),
+      dynamodb: testApp.config.dynamodb,
+      targetTable: testApp.tableName,
+      dryRun,
       segments: 3,
       rejectsPath: rejectsPath(name),
       progressStream: quiet(),
@@ -125,7 +136,9 @@ t.test('importing the Python services’ groups', async (t) => {
   })
 
   await t.test('no tenant reads another’s imported groups', async (t) => {
-    const problems = await problemsOf(groups.expected, async (expected) => {
+    // Every third group here; the lists below show each tenant all of its own groups and none other.
+    const sample = groups.expected.filter((_, n) => n % 3 === 0)
+    const problems = await problemsOf(sample, async (expected) => {
       const other = TENANTS[(TENANTS.indexOf(expected.tenantId as never) + 1) % TENANTS.length] as string
       const response = await admin(other)({ method: 'GET', url: `/v2/groups/${expected.id}` })
       return response.statusCode === 404 ? undefined : `${expected.id}: ${response.statusCode}`
@@ -133,12 +146,16 @@ t.test('importing the Python services’ groups', async (t) => {
     t.same(problems, [])
   })
 
-  const listAll = async (inject: ReturnType<typeof admin>, query: string) => {
-    const listed: ExpectedGroup[] = []
+  const listAll = async <T = ExpectedGroup>(
+    inject: ReturnType<typeof admin>,
+    query: string,
+    path = '/v2/groups',
+  ) => {
+    const listed: T[] = []
     let cursor: string | null = null
     do {
       const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
-      const response = await inject({ method: 'GET', url: `/v2/groups?limit=100${query}${after}` })
+      const response = await inject({ method: 'GET', url: `${path}?limit=100${query}${after}` })
       const body = response.json()
       listed.push(...body.data)
       cursor = body.page.nextCursor
@@ -174,27 +191,43 @@ t.test('importing the Python services’ groups', async (t) => {
   )
 
   await t.test('every imported group has its create in the audit log, by the importer', async (t) => {
-    const problems = await problemsOf(groups.expected, async (expected) => {
-      const response = await admin(expected.tenantId)({
-        method: 'GET',
-        url: `/v2/audit?entityType=group&entityId=${expected.id}`,
-      })
-      const entries = response.json().data
-      const [entry] = entries
-      const fine =
-        entries.length === 1 &&
-        entry.action === 'create' &&
-        entry.userId === '#import' &&
-        entry.entityId === expected.id &&
-        entry.newValues.name === expected.name &&
-        entry.newValues.createdUtc === expected.createdUtc &&
-        entry.ipAddress === null
-      return fine ? undefined : `${expected.id}: ${JSON.stringify(entries)}`
-    })
+    const byId = new Map(groups.expected.map((group) => [group.id, group]))
+    const isImport = (entry: AuditShown) =>
+      entry.action === 'create' &&
+      entry.entityType === 'group' &&
+      entry.userId === '#import' &&
+      entry.ipAddress === null &&
+      entry.userAgent === null &&
+      entry.newValues.name === byId.get(entry.entityId)?.name &&
+      entry.newValues.createdUtc === byId.get(entry.entityId)?.createdUtc
+    for (const tenantId of TENANTS) {
+      const entries = await listAll<AuditShown>(admin(tenantId), '', '/v2/audit')
+      t.same(
+        ids(entries.map((entry) => ({ id: entry.entityId as string }))),
+        ids(byTenant(tenantId)),
+        tenantId,
+      )
+      t.same(
+        entries.filter((entry) => !isImport(entry)),
+        [],
+        `${tenantId}: each a create by the importer`,
+      )
+    }
+    // And by entity, as a tenant admin looks up one group's history (every tenth group).
+    const problems = await problemsOf(
+      groups.expected.filter((_, n) => n % 10 === 0),
+      async (expected) => {
+        const url = `/v2/audit?entityType=group&entityId=${expected.id}`
+        const entries = (await admin(expected.tenantId)({ method: 'GET', url })).json().data
+        return entries.length === 1 && isImport(entries[0])
+          ? undefined
+          : `${expected.id}: ${JSON.stringify(entries)}`
+      },
+    )
     t.same(problems, [])
   })
 
-  await t.test('a re-run imports nothing again and rejects the same items', async (t) => {
+  await t.test('a re-run imports nothing again and rejects the same items; so would a dry run', async (t) => {
     const before = await scanTable(testApp)
     const summary = await run('again')
     t.match(summary, {
@@ -208,5 +241,18 @@ t.test('importing the Python services’ groups', async (t) => {
     const lines = (name: string) =>
       readRejects(name).then((list) => list.map((line) => JSON.stringify(line)).sort())
     t.same(await lines('again'), await lines('first'))
+    const dry = await run('dry-again', true)
+    t.match(dry, {
+      read: total,
+      imported: 0,
+      alreadyImported: GROUPS,
+      rejected: rejects.items.length,
+      failed: 0,
+    })
+    t.equal(
+      (await scanTable(testApp)).length,
+      before.length,
+      'a dry run finds them there, and writes nothing',
+    )
   })
 })

@@ -1,15 +1,18 @@
-// An import stopped half-way (Ctrl-C: the script context's signal) is finished by running it again.
+// What interrupts an import: a stop half-way (Ctrl-C: the script context's signal) is finished by
+// running it again; a throttled table is waited for.
 import { Writable } from 'node:stream'
 import t from 'tap'
+import { instrumentClient } from '../../../src/db/call-metrics.js'
 import { createDynamoDbClient } from '../../../src/db/dynamodb-client.js'
+import { Metrics } from '../../../src/observability/metrics.js'
 import { importPython } from '../../../src/ops/import-python/importer.js'
-import { importWriter } from '../../../src/ops/import-python/writer.js'
 import { buildTestApp } from '../../helpers/app.js'
+import { cancelledByThrottling, failAttempts, throttling } from '../../helpers/faults.js'
 import { createPythonTable, putPythonItems } from '../../helpers/python-layout.js'
 import { storedGroups } from '../../helpers/table.js'
 import { pythonGroups, TENANTS } from './fixture.js'
 
-const GROUPS = 200
+const GROUPS = 120
 
 t.test('a stopped import resumes by running again', async (t) => {
   const testApp = await buildTestApp(t)
@@ -23,7 +26,8 @@ t.test('a stopped import resumes by running again', async (t) => {
     importPython({
       client,
       sourceTable,
-      writer: importWriter(client, testApp.config.dynamodb, testApp.tableName),
+      dynamodb: testApp.config.dynamodb,
+      targetTable: testApp.tableName,
       segments: 2,
       pageSize: 10,
       rejectsPath: `${t.testdirName}/rejects.ndjson`,
@@ -55,4 +59,35 @@ t.test('a stopped import resumes by running again', async (t) => {
   let stored = 0
   for (const tenantId of TENANTS) stored += (await storedGroups(testApp, tenantId)).length
   t.equal(stored, GROUPS, 'every group once')
+})
+
+t.test('throttled transactions are retried with backoff until they are written', async (t) => {
+  const testApp = await buildTestApp(t)
+  const client = createDynamoDbClient(testApp.config.dynamodb)
+  t.teardown(() => client.destroy())
+  const sourceTable = await createPythonTable(client)
+  await putPythonItems(client, sourceTable, pythonGroups(60).items)
+  instrumentClient(client, new Metrics())
+  // More throttled attempts in a row than the SDK makes of one call (DYNAMODB_MAX_ATTEMPTS, 3).
+  const throttled = failAttempts(client, { operation: 'TransactWriteItems', attempts: 5, error: throttling })
+  const cancelled = failAttempts(client, {
+    operation: 'TransactWriteItems',
+    attempts: 2,
+    error: cancelledByThrottling,
+  })
+  t.testdir({})
+  const summary = await importPython({
+    client,
+    dynamodb: testApp.config.dynamodb,
+    sourceTable,
+    targetTable: testApp.tableName,
+    segments: 1,
+    rejectsPath: `${t.testdirName}/rejects.ndjson`,
+    progressStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
+  })
+  t.equal(throttled.failed() + cancelled.failed(), 7, 'every fault was met')
+  t.match(summary, { read: 60, imported: 60, alreadyImported: 0, failed: 0 })
+  let stored = 0
+  for (const tenantId of TENANTS) stored += (await storedGroups(testApp, tenantId)).length
+  t.equal(stored, 60)
 })
