@@ -4,6 +4,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Metrics } from '../../src/observability/metrics.js'
+import { REDIS_METRICS } from '../../src/redis/redis-link.js'
 import { bindMounts, COMPOSE_FILE, type ComposeFile, type ComposeService, environmentOf } from './compose.js'
 import { exists, isDirectory, type Problems, readJson, readYaml } from './files.js'
 
@@ -36,6 +37,8 @@ export async function knownMetricNames(): Promise<Set<string>> {
   for (const { name, type } of [
     ...exported.map((metric) => ({ name: metric.name, type: String(metric.type) })),
     ...Object.entries(GATEWAY_METRICS).map(([name, type]) => ({ name, type })),
+    // Registered only when the app has a Redis to share.
+    ...Object.entries(REDIS_METRICS).map(([name, type]) => ({ name, type })),
   ]) {
     names.add(name)
     if (type === 'histogram')

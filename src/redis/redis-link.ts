@@ -11,6 +11,12 @@ const CONNECT_TIMEOUT_MS = 2_000
 const PAUSE_AFTER_FAILURE_MS = 1_000
 const MAX_RECONNECT_DELAY_MS = 2_000
 
+/** The metrics a link adds to the app's registry (only with REDIS_URL), by type. */
+export const REDIS_METRICS = {
+  tessera_redis_up: 'gauge',
+  tessera_redis_fallbacks_total: 'counter',
+} as const
+
 /** What fell back to this instance alone because Redis could not be used. */
 export type FallbackUse = 'rate_limit' | 'invalidation'
 
@@ -50,12 +56,12 @@ export class RedisLink {
     })
     // Prefixed: redis_exporter's `redis_up` says whether Redis runs, this whether tessera reaches it.
     this.#up = new Gauge({
-      name: 'tessera_redis_up',
+      name: 'tessera_redis_up' satisfies keyof typeof REDIS_METRICS,
       help: 'Whether this instance is connected to the Redis it shares with the others (1) or not (0)',
       registers: [metrics.registry],
     })
     this.#fallbacks = new Counter({
-      name: 'tessera_redis_fallbacks_total',
+      name: 'tessera_redis_fallbacks_total' satisfies keyof typeof REDIS_METRICS,
       help: 'Uses of shared state that fell back to this instance alone because Redis could not be used',
       labelNames: ['use'] as const,
       registers: [metrics.registry],
