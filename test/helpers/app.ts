@@ -53,6 +53,11 @@ export interface TestAppOptions {
   env?: Environment
   /** A DynamoDB Local of the test's own (one it stops or freezes); the shared one by default. */
   endpoint?: string
+  /**
+   * Another test app's table, served beside it (a second instance, or new code beside old during a
+   * rolling deploy); a new table by default.
+   */
+  table?: { endpoint: string; tableName: string }
   /** The app's clock (TOKENS.Clock), for times a test decides; the system clock when absent. */
   clock?: Clock
   /** Replace registrations before the app is built. */
@@ -67,7 +72,7 @@ export interface TestAppOptions {
 }
 
 export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): Promise<TestApp> {
-  const { endpoint, tableName } = await createTestTable(options.endpoint)
+  const { endpoint, tableName } = options.table ?? (await createTestTable(options.endpoint))
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: options.logStream ? 'info' : 'silent',
