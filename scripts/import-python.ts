@@ -1,6 +1,6 @@
 // `npm run migrate:import-python -- --source-table S [--target-table T] [--dry-run] [--segments N]
 // [--rejects FILE]`: imports the items the Python services stored in their own table into tessera's
-// table (see docs/python-import.md). Ctrl-C stops after the pages in flight; running it again
+// table (see docs/data-lifecycle.md). Ctrl-C stops after the pages in flight; running it again
 // finishes the job, since what was imported already is skipped.
 import { Command } from 'commander'
 import { importPython } from '../src/ops/import-python/importer.js'
