@@ -56,7 +56,7 @@ export async function runBackup(context: ScriptContext, command: BackupCommand, 
     return 0
   } catch (error) {
     progress.stop()
-    return failed(error, output)
+    return failed('backup', error, output)
   }
 }
 
@@ -95,7 +95,7 @@ export async function runRestore(
     return summary.reconciled && !summary.stopped && summary.failures.length === 0 ? 0 : 1
   } catch (error) {
     progress?.stop()
-    return failed(error, output)
+    return failed('refused', error, output)
   }
 }
 
@@ -117,9 +117,9 @@ function report(summary: RestoreSummary, tableName: string, output: Output) {
   else if (summary.reconciled) output.out('counts reconcile with the manifest')
 }
 
-function failed(error: unknown, output: Output): number {
+function failed(label: string, error: unknown, output: Output): number {
   if (error instanceof BackupError) {
-    output.err(`refused: ${error.message}`)
+    output.err(`${label}: ${error.message}`)
     return 1
   }
   output.err(`failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`)
