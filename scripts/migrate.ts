@@ -51,7 +51,9 @@ try {
     if (summary.counts.failed > 0) process.exitCode = 1
   }
 } catch (error) {
-  console.error(error instanceof RangeError ? `migrate: ${error.message}` : error)
+  const { name, message } = error as Error
+  if (error instanceof RangeError) console.error(`migrate: ${message}`)
+  else console.error(`migrate: ${name}: ${message}\nstarted again, the run resumes where it stopped`)
   process.exitCode = 1
 } finally {
   context.close()

@@ -83,4 +83,7 @@ t.test('bad options are refused with a message', async (t) => {
     t.not(run.code, 0, args.join(' '))
     t.match(run.output, message)
   }
+  const missing = await migrate({ ...table, tableName: `${table.tableName}-missing` }, [])
+  t.equal(missing.code, 1)
+  t.match(missing.output, /migrate: ResourceNotFoundException: /, 'a missing table is named, not dumped')
 })
