@@ -21,6 +21,7 @@ import requestBody from './http/plugins/app/request-body.js'
 import requestLogging from './http/plugins/app/request-logging.js'
 import requestOutcome from './http/plugins/app/request-outcome.js'
 import tenantStanding from './http/plugins/app/tenant-standing.js'
+import usageMetering from './http/plugins/app/usage-metering.js'
 import cors from './http/plugins/external/cors.js'
 import helmet from './http/plugins/external/helmet.js'
 import jwt from './http/plugins/external/jwt.js'
@@ -31,6 +32,7 @@ import { auditRoutes } from './http/routes/audit/index.js'
 import { docsRoutes } from './http/routes/docs/index.js'
 import { healthRoutes } from './http/routes/health/index.js'
 import { resourceRoutes } from './http/routes/resource-routes.js'
+import { usageRoutes } from './http/routes/tenants/usage.js'
 import { mergeChanges } from './http/versioning/schema-change.js'
 import { UnversionedPaths } from './http/versioning/unversioned-paths.js'
 import { versionedRoutes } from './http/versioning/versioned-routes.js'
@@ -121,10 +123,20 @@ export async function buildApp(
   await app.register(idempotency, { store: services.IdempotencyStore })
   await app.register(requestLogging)
   await app.register(httpMetrics, { metrics })
+  const usage = services.UsageFlusher
+  if (config.usage.flushIntervalMs > 0) {
+    await app.register(usageMetering, { meter: services.UsageMeter })
+    usage.start(({ error, unwritten, closing }) => {
+      if (closing) app.log.error({ err: error, unwritten }, 'usage not flushed at shutdown: lost')
+      else app.log.warn({ err: error, unwritten }, 'usage flush failed; kept for the next one')
+    })
+  }
 
   const client = services.DynamoDbClient
   const data = services.DataClient
   app.addHook('onClose', async () => {
+    // Every request has ended by now: the last of their usage goes out before the clients do.
+    await usage.close()
     data.destroy()
     client.destroy()
     redis?.close()
@@ -161,6 +173,7 @@ export async function buildApp(
       for (const resource of RESOURCES)
         await api.register(resourceRoutes(resource), { service: resourceService(container, resource) })
       await api.register(auditRoutes, { audit, entityTypes: AUDITED_ENTITY_TYPES })
+      await api.register(usageRoutes, { usage: services.UsageService })
     },
   })
 

@@ -14,7 +14,9 @@ import { CursorCodec } from './db/cursor.js'
 import { createDataClient, createDynamoDbClient } from './db/dynamodb-client.js'
 import { ItemCache } from './db/item-cache.js'
 import { TableGateway } from './db/table-gateway.js'
+import { UsageFlusher } from './db/usage-flusher.js'
 import { Metrics } from './observability/metrics.js'
+import { UsageMeter } from './observability/usage-meter.js'
 import { InvalidationChannel } from './redis/invalidation-channel.js'
 import { RedisLink } from './redis/redis-link.js'
 import { RESOURCES, serviceToken } from './resources/index.js'
@@ -28,6 +30,10 @@ import { IdempotencyStore } from './services/idempotency-store.js'
 import type { ResourceDeps } from './services/resource-hooks.js'
 import { ResourceService } from './services/resource-service.js'
 import { TenantStandingCache } from './services/tenant-standing-cache.js'
+import { UsageService } from './services/usage-service.js'
+
+/** The most the last usage flush may hold up shutdown: within SHUTDOWN_TIMEOUT_MS's smallest value. */
+const USAGE_CLOSE_TIMEOUT_MS = 5_000
 
 /** What the container holds, by name. Each resource's service is reached with resourceService(). */
 export interface Registrations {
@@ -51,6 +57,10 @@ export interface Registrations {
   Redis: RedisLink | undefined
   /** Writes and standing changes announced to the other instances; undefined without Redis. */
   Invalidations: InvalidationChannel | undefined
+  /** Per-tenant usage counted in memory; fed only when metering is on (USAGE_FLUSH_SECONDS). */
+  UsageMeter: UsageMeter
+  UsageFlusher: UsageFlusher
+  UsageService: UsageService
 }
 
 type Name = keyof Registrations
@@ -74,6 +84,9 @@ export const TOKENS = Object.fromEntries(
       'IdempotencyStore',
       'Redis',
       'Invalidations',
+      'UsageMeter',
+      'UsageFlusher',
+      'UsageService',
     ] satisfies Name[]
   ).map((name) => [name, Symbol(name)]),
 ) as { readonly [K in Name]: symbol }
@@ -98,8 +111,10 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
   container.register(TOKENS.Config, { useValue: config })
   container.register(TOKENS.Clock, { useValue: systemClock })
   singleton('Metrics', () => new Metrics())
+  singleton('UsageMeter', () => new UsageMeter())
+  const metering = config.usage.flushIntervalMs > 0
   const instrumented = (client: DynamoDBClient) => {
-    instrumentClient(client, services.Metrics)
+    instrumentClient(client, services.Metrics, metering ? services.UsageMeter : undefined)
     return client
   }
   singleton('DynamoDbClient', () => instrumented(createDynamoDbClient(dynamodb)))
@@ -207,5 +222,19 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
       },
     })
   })
+  singleton(
+    'UsageFlusher',
+    () =>
+      // On the client whose calls take an abort signal; its flushes are tagged for no tenant.
+      new UsageFlusher(services.UsageMeter, services.DynamoDbClient, {
+        tableName: dynamodb.tableName,
+        intervalMs: config.usage.flushIntervalMs,
+        retentionSeconds: config.usage.retentionDays * 86_400,
+        closeTimeoutMs: USAGE_CLOSE_TIMEOUT_MS,
+        concurrency: dynamodb.batchConcurrency,
+        now: () => services.Clock(),
+      }),
+  )
+  singleton('UsageService', () => new UsageService(services.DataClient, dynamodb.tableName))
   return container
 }

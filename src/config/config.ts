@@ -110,6 +110,11 @@ export interface Config {
   trustProxy: boolean
   /** Where backups in S3 are read and written (scripts only). */
   s3: { endpoint: string | undefined; region: string; forcePathStyle: boolean }
+  usage: {
+    /** How often usage counted in memory is added to the table; 0: no metering. */
+    flushIntervalMs: number
+    retentionDays: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -235,6 +240,7 @@ export function loadConfig(
       region: env.S3_REGION ?? env.AWS_REGION,
       forcePathStyle: env.S3_FORCE_PATH_STYLE,
     },
+    usage: { flushIntervalMs: env.USAGE_FLUSH_SECONDS * 1_000, retentionDays: env.USAGE_RETENTION_DAYS },
   })
 }
 

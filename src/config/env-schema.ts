@@ -11,6 +11,7 @@ import {
 } from './security-variables.js'
 import { DEVELOPMENT_JWT_SECRET, serverVariables, tokenVariables } from './server-variables.js'
 import { resolveSsmPath, ssmVariables } from './ssm-variables.js'
+import { usageVariables } from './usage-variables.js'
 
 /** The variables by topic, in the order the configuration table lists them. */
 export const VARIABLE_GROUPS = [
@@ -21,6 +22,7 @@ export const VARIABLE_GROUPS = [
   { title: 'Operations', variables: operationsVariables },
   { title: 'Tenancy and security', variables: securityVariables },
   { title: 'Backups', variables: backupVariables },
+  { title: 'Usage metering', variables: usageVariables },
 ] as const
 
 export const envSchema = z
@@ -32,6 +34,7 @@ export const envSchema = z
     ...operationsVariables,
     ...securityVariables,
     ...backupVariables,
+    ...usageVariables,
   })
   .superRefine((env, ctx) => {
     // Operations: the drain delay is part of the shutdown budget, and Node refuses a request

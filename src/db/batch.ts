@@ -8,9 +8,11 @@ import {
   type WriteRequest as WireWriteRequest,
 } from '@aws-sdk/client-dynamodb'
 import type { Item } from '../models/index.js'
+import type { UsageTag } from '../observability/usage-meter.js'
 import { type BackoffOptions, backoffDelay, sleep } from './backoff.js'
 import type { PrimaryKey } from './params.js'
 import { mapSdkError } from './sdk-errors.js'
+import { withUsageTag } from './usage-tag.js'
 import { fromWire, plainKey, toWire, wireKey } from './wire.js'
 
 export const MAX_BATCH_WRITE = 25
@@ -29,6 +31,8 @@ export interface BatchOptions {
   /** Requests in flight at once. */
   concurrency: number
   onUnprocessed?: (operation: 'BatchWriteItem' | 'BatchGetItem', count: number) => void
+  /** Whose usage the calls count for. */
+  usage?: UsageTag | undefined
 }
 
 export class UnprocessedError extends Error {
@@ -74,7 +78,7 @@ export async function batchWriteWire(
       if (attempt > 0) await sleep(backoffDelay(attempt, options.backoff))
       try {
         const output = await client.send(
-          new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }),
+          new BatchWriteItemCommand(withUsageTag({ RequestItems: { [tableName]: pending } }, options.usage)),
         )
         pending = output.UnprocessedItems?.[tableName] ?? []
         if (pending.length > 0) options.onUnprocessed?.('BatchWriteItem', pending.length)
@@ -108,9 +112,12 @@ export async function batchGet(
       if (attempt > 0) await sleep(backoffDelay(attempt, options.backoff))
       const output = await send(() =>
         client.send(
-          new BatchGetItemCommand({
-            RequestItems: { [tableName]: { Keys: pending.map(wireKey), ConsistentRead: consistent } },
-          }),
+          new BatchGetItemCommand(
+            withUsageTag(
+              { RequestItems: { [tableName]: { Keys: pending.map(wireKey), ConsistentRead: consistent } } },
+              options.usage,
+            ),
+          ),
         ),
       )
       for (const item of output.Responses?.[tableName] ?? []) items.push(fromWire(item))

@@ -1,8 +1,12 @@
 // SDK middleware that asks every call for its consumed capacity and records duration, outcome,
-// retries, throttles and capacity. Added once to the client, so no call can forget it.
+// retries, throttles and capacity. Added once to the client, so no call can forget it. A call whose
+// input the gateway tagged (usage-tag.ts) also counts for its tenant's usage.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types'
 import type { Metrics } from '../observability/metrics.js'
+import type { UsageMeter, UsageTag } from '../observability/usage-meter.js'
+import { type Tagged, USAGE_TAG } from './usage-tag.js'
+import { itemsWritten, READ_OPERATIONS } from './written-items.js'
 
 interface CapacityEntry {
   TableName?: string
@@ -32,11 +36,11 @@ const CAPACITY_OPERATIONS = new Set([
   'TransactWriteItems',
 ])
 
-export function instrumentClient(client: DynamoDBClient, metrics: Metrics): void {
+export function instrumentClient(client: DynamoDBClient, metrics: Metrics, meter?: UsageMeter): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const operation = operationOf(context.commandName)
-      const input = args.input as { TableName?: string; ReturnConsumedCapacity?: string }
+      const input = args.input as { TableName?: string; ReturnConsumedCapacity?: string } & Tagged
       if (CAPACITY_OPERATIONS.has(operation)) input.ReturnConsumedCapacity ??= 'INDEXES'
       const table = input.TableName ?? 'batch'
       const started = performance.now()
@@ -44,6 +48,8 @@ export function instrumentClient(client: DynamoDBClient, metrics: Metrics): void
         const result = await next(args)
         const output = result.output as { ConsumedCapacity?: CapacityEntry | CapacityEntry[] }
         recordCapacity(metrics, operation, output.ConsumedCapacity)
+        const tag = input[USAGE_TAG]
+        if (tag && meter) meterCall(meter, tag, operation, input, result.output, output.ConsumedCapacity)
         recordRetries(metrics, operation, table, result.output.$metadata?.attempts)
         observe(metrics, operation, table, 'success', started)
         return result
@@ -128,4 +134,19 @@ function recordCapacity(
       }
     }
   }
+}
+
+function meterCall(
+  meter: UsageMeter,
+  tag: UsageTag,
+  operation: string,
+  input: object,
+  output: object,
+  consumed: CapacityEntry | CapacityEntry[] | undefined,
+): void {
+  let units = 0
+  if (consumed)
+    for (const entry of Array.isArray(consumed) ? consumed : [consumed]) units += entry.CapacityUnits ?? 0
+  meter.addCapacity(tag, READ_OPERATIONS.has(operation) ? 'read' : 'write', units)
+  meter.addItemsWritten(tag.tenantId, itemsWritten(operation, input, output))
 }

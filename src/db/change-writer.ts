@@ -6,6 +6,7 @@ import {
   type Item,
   type Model,
   type ModelClass,
+  modelNameOf,
   primaryKeyOf,
   type TenantModel,
   toItem,
@@ -47,7 +48,7 @@ export class ChangeWriter {
    * done. A failed side effect surfaces as TransactionCancelledError, naming the action.
    */
   async apply<M extends TenantModel>(change: Change<M>, effects: SideEffects = {}): Promise<void> {
-    const error = await this.#commit(change.model.tenantId, this.#actions(change, effects), {
+    const error = await this.#commit(change.model, this.#actions(change, effects), {
       retryUnavailable: false,
     })
     if (error === undefined) return
@@ -102,9 +103,8 @@ export class ChangeWriter {
     const failures: ChangeFailure<M>[] = []
     let pending = chunk
     while (pending.length > 0) {
-      const tenantId = (pending[0] as PendingChange<M>).change.model.tenantId
       const error = await this.#commit(
-        tenantId,
+        (pending[0] as PendingChange<M>).change.model,
         pending.flatMap((entry) => entry.actions),
         {
           retryUnavailable: true,
@@ -157,7 +157,7 @@ export class ChangeWriter {
    * an outage when `retryUnavailable` (a batch keeps going; a single change answers 503 at once).
    */
   async #commit(
-    tenantId: string,
+    model: TenantModel,
     actions: TransactionAction[],
     { retryUnavailable }: { retryUnavailable: boolean },
   ): Promise<unknown> {
@@ -165,7 +165,12 @@ export class ChangeWriter {
     const token = randomUUID()
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.gateway.transact(tenantId, actions, token)
+        await this.gateway.transact(
+          model.tenantId,
+          actions,
+          token,
+          modelNameOf(model.constructor as ModelClass<Model>),
+        )
         return undefined
       } catch (error) {
         const transient =

@@ -7,7 +7,8 @@ import { assertKnownFields, normaliseProjection } from './fields.js'
 import { fieldsOf } from './filter.js'
 import { type QuerySpec, queryParams } from './params.js'
 import { sendMapped } from './sdk-errors.js'
-import { assertTenantKey } from './tenant-scope.js'
+import { assertTenantKey, usageTagOf } from './tenant-scope.js'
+import { withUsageTag } from './usage-tag.js'
 import { fromWire, queryInput } from './wire.js'
 
 export interface QueryRequest extends QuerySpec {
@@ -44,11 +45,16 @@ export async function queryPage<M extends Model>(
   if (startKey && startKey[keyAttributes(request.index).pk] !== request.partitionKey) throw invalidCursor()
 
   const params = queryParams(tableName, request)
+  const usage = usageTagOf(tenantId, layout.modelName)
   const items: M[] = []
   for (let round = 0; round < MAX_QUERY_ROUNDS && items.length < request.limit; round++) {
     const limit = request.limit - items.length
     const output = await sendMapped(() =>
-      client.send(new QueryCommand(queryInput({ ...params, Limit: limit, ExclusiveStartKey: startKey }))),
+      client.send(
+        new QueryCommand(
+          withUsageTag(queryInput({ ...params, Limit: limit, ExclusiveStartKey: startKey }), usage),
+        ),
+      ),
     )
     for (const item of output.Items ?? []) items.push(fromItem(modelClass, fromWire(item)))
     startKey = output.LastEvaluatedKey && (fromWire(output.LastEvaluatedKey) as LastEvaluatedKey)

@@ -1,5 +1,6 @@
 // The only code that talks to DynamoDB. Every call is scoped to one tenant: a key that does not
-// start with `tenant#<tenantId>#` is refused before it reaches the table.
+// start with `tenant#<tenantId>#` is refused before it reaches the table. Every call is also tagged
+// with that tenant and the model it is for, so that what it consumes counts for the tenant's usage.
 import {
   DeleteItemCommand,
   type DynamoDBClient,
@@ -30,8 +31,9 @@ import {
   type QuerySpec,
 } from './params.js'
 import { isConditionalCheckFailed, sendMapped } from './sdk-errors.js'
-import { assertTenantAction, assertTenantItem, assertTenantKey } from './tenant-scope.js'
+import { assertTenantAction, assertTenantItem, assertTenantKey, usageTagOf } from './tenant-scope.js'
 import { type TransactionAction, transactWrite } from './transactions.js'
+import { withUsageTag } from './usage-tag.js'
 import { deleteItemInput, fromWire, getItemInput, putItemInput, type WireItem } from './wire.js'
 
 export type { Page, QueryRequest } from './paged-query.js'
@@ -78,7 +80,7 @@ export class TableGateway {
     const hit = cached && visible(modelClass, cached, options.readable)
     if (hit) return hit
     const readToken = this.options.cache.readToken()
-    const stored = await this.#read(key, consistent)
+    const stored = await this.#read(key, consistent, tenantId, layoutOf(modelClass).modelName)
     if (!stored) return undefined
     // The cache keeps the item in its current shape, so a hit never upcasts it again.
     const item =
@@ -97,7 +99,12 @@ export class TableGateway {
       await this.#invalidatingAround(model.tenantId, [primaryKeyOf(model)], () =>
         sendMapped(() =>
           this.client.send(
-            new PutItemCommand(putItemInput(conditionalPutParams(this.tableName, item, condition))),
+            new PutItemCommand(
+              withUsageTag(
+                putItemInput(conditionalPutParams(this.tableName, item, condition)),
+                usageTagOf(model.tenantId, String(item.model_name)),
+              ),
+            ),
           ),
         ),
       )
@@ -117,7 +124,12 @@ export class TableGateway {
       await this.#invalidatingAround(model.tenantId, [key], () =>
         sendMapped(() =>
           this.client.send(
-            new DeleteItemCommand(deleteItemInput(conditionalDeleteParams(this.tableName, key, condition))),
+            new DeleteItemCommand(
+              withUsageTag(
+                deleteItemInput(conditionalDeleteParams(this.tableName, key, condition)),
+                usageTagOf(model.tenantId, nameOfModel(model)),
+              ),
+            ),
           ),
         ),
       )
@@ -158,7 +170,12 @@ export class TableGateway {
       byId.set(model.id, model)
       return { PutRequest: { Item: this.#ownItem(model) } }
     })
-    const failed: FailedWrite[] = await batchWrite(this.client, this.tableName, requests, this.options.batch)
+    const first = models[0]
+    const usage = first && usageTagOf(first.tenantId, nameOfModel(first))
+    const failed: FailedWrite[] = await batchWrite(this.client, this.tableName, requests, {
+      ...this.options.batch,
+      usage,
+    })
     return failed.map(({ request, error }) => {
       const item = (request as { PutRequest: { Item: Item } }).PutRequest.Item
       return { model: byId.get(item.id as string) as M, error }
@@ -173,27 +190,35 @@ export class TableGateway {
     options: { consistent?: boolean } = {},
   ) {
     for (const key of keys) assertTenantKey(key.pk, tenantId)
+    const modelName = layoutOf(modelClass).modelName
     const { items, unprocessed } = await batchGet(
       this.client,
       this.tableName,
       keys,
-      this.options.batch,
+      { ...this.options.batch, usage: usageTagOf(tenantId, modelName) },
       options.consistent,
     )
-    const modelName = layoutOf(modelClass).modelName
     const live = items.filter((item) => item.deleted_utc === undefined && item.model_name === modelName)
     return { items: live.map((item) => fromItem(modelClass, item)), unprocessed }
   }
 
-  /** Runs actions as one transaction; every key must belong to `tenantId`. */
-  async transact(tenantId: string, actions: readonly TransactionAction[], clientRequestToken?: string) {
+  /**
+   * Runs actions as one transaction; every key must belong to `tenantId`. Its capacity counts for
+   * `model` (the model it changes; by default the first item it puts).
+   */
+  async transact(
+    tenantId: string,
+    actions: readonly TransactionAction[],
+    clientRequestToken?: string,
+    model = String(actions.find((action) => action.Put)?.Put?.Item?.model_name ?? 'transaction'),
+  ) {
     for (const action of actions) assertTenantAction(action, tenantId)
     const keys = actions.flatMap((action) => {
       const key = action.Put?.Item ?? action.Update?.Key ?? action.Delete?.Key
       return key ? [{ pk: String(key.pk), sk: String(key.sk) }] : []
     })
     await this.#invalidatingAround(tenantId, keys, () =>
-      transactWrite(this.client, actions, clientRequestToken),
+      transactWrite(this.client, actions, clientRequestToken, usageTagOf(tenantId, model)),
     )
   }
 
@@ -228,12 +253,13 @@ export class TableGateway {
   async #itemAtFailure<M extends TenantModel>(model: M, error: { Item?: Record<string, unknown> }) {
     // The exception carries the old item in DynamoDB's wire format; older emulators omit it.
     if (error.Item) return fromWire(error.Item as WireItem)
-    return this.#read(primaryKeyOf(model), true)
+    return this.#read(primaryKeyOf(model), true, model.tenantId, nameOfModel(model))
   }
 
-  async #read(key: PrimaryKey, consistent: boolean): Promise<Item | undefined> {
+  async #read(key: PrimaryKey, consistent: boolean, tenantId: string, model: string) {
+    const input = getItemInput(getItemParams(this.tableName, key, consistent))
     const output = await sendMapped(() =>
-      this.client.send(new GetItemCommand(getItemInput(getItemParams(this.tableName, key, consistent)))),
+      this.client.send(new GetItemCommand(withUsageTag(input, usageTagOf(tenantId, model)))),
     )
     return output.Item && fromWire(output.Item)
   }
@@ -247,4 +273,8 @@ function visible<M extends Model>(
   if (item.deleted_utc !== undefined || item.model_name !== layoutOf(modelClass).modelName) return undefined
   const model = fromItem(modelClass, item)
   return !readable || readable(model) ? model : undefined
+}
+
+function nameOfModel(model: Model): string {
+  return layoutOf(model.constructor as ModelClass<Model>).modelName
 }

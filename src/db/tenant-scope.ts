@@ -1,6 +1,7 @@
 // Tenant isolation at the last step before DynamoDB: every partition key a call reads or writes —
 // the table's and every index's — must start with `tenant#<tenantId>#`.
 import { TENANT_LIST_KEY, tenantKeyPrefix } from '../models/index.js'
+import type { UsageTag } from '../observability/usage-meter.js'
 import type { TransactionAction } from './transactions.js'
 
 // Partition keys of platform data that no tenant owns (the platform admins' list of tenants).
@@ -13,6 +14,11 @@ export class TenantScopeError extends Error {
 
 /** Stands for "no tenant": platform-level reads of platform data (the list of tenants). */
 export const PLATFORM_SCOPE = '#platform' // not a valid tenant id, so no tenant can pose as it
+
+/** Whose usage a call for this scope counts for: the tenant's; platform data counts for none. */
+export function usageTagOf(tenantId: string, model: string): UsageTag | undefined {
+  return tenantId === PLATFORM_SCOPE ? undefined : { tenantId, model }
+}
 
 export function assertTenantKey(partitionKey: string, tenantId: string): void {
   if (tenantId === PLATFORM_SCOPE) {

@@ -8,7 +8,9 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { AppError, type ErrorCode, serviceUnavailable } from '../errors/app-error.js'
 import type { Item } from '../models/index.js'
+import type { UsageTag } from '../observability/usage-meter.js'
 import { mapSdkError } from './sdk-errors.js'
+import { withUsageTag } from './usage-tag.js'
 import { fromWire, type TransactionAction, transactItem } from './wire.js'
 
 export type { TransactionAction } from './wire.js'
@@ -44,16 +46,19 @@ export async function transactWrite(
   client: DynamoDBClient,
   actions: readonly TransactionAction[],
   clientRequestToken: string = randomUUID(),
+  usage?: UsageTag,
 ): Promise<void> {
   if (actions.length === 0 || actions.length > MAX_TRANSACTION_ACTIONS) {
     throw new RangeError(`a transaction takes 1 to ${MAX_TRANSACTION_ACTIONS} actions, not ${actions.length}`)
   }
   try {
     await client.send(
-      new TransactWriteItemsCommand({
-        TransactItems: actions.map(transactItem),
-        ClientRequestToken: clientRequestToken,
-      }),
+      new TransactWriteItemsCommand(
+        withUsageTag(
+          { TransactItems: actions.map(transactItem), ClientRequestToken: clientRequestToken },
+          usage,
+        ),
+      ),
     )
   } catch (error) {
     throw transactionError(error)

@@ -31,6 +31,16 @@ export {
   type Tier,
 } from './tenant.js'
 export { storedVersionOf } from './upcast.js'
+export {
+  flushAttribute,
+  hourKey,
+  parseUsageCounter,
+  SECONDS_PER_HOUR,
+  type UsageCounterKind,
+  UsagePeriod,
+  usageCounter,
+  usagePartition,
+} from './usage-period.js'
 export { User, UserEmailClaim } from './user.js'
 export {
   IMPORT_ACTOR,

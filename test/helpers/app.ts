@@ -79,6 +79,9 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
     DYNAMODB_ENDPOINT: endpoint,
     APP_TABLE_NAME: tableName,
     JWT_SECRET: TEST_JWT_SECRET,
+    // Usage is metered but flushed only at close (unless a test asks): a flush during a test would
+    // add usage items to the table that tests scan.
+    USAGE_FLUSH_SECONDS: '3600',
     ...options.env,
   })
   const container = buildContainer(config)

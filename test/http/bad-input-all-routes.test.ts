@@ -417,6 +417,37 @@ t.test('bad input to every route outside the group CRUD matrix', async (t) => {
     t.equal(inclusive.statusCode, 200, 'a range with offsets is accepted')
   })
 
+  await t.test('usage', async (t) => {
+    const get = (query: string, id = 'acme'): InjectOptions => ({
+      method: 'GET',
+      url: `/v2/tenants/${id}/usage?${query}`,
+    })
+    const range = 'from=2026-01-01&to=2026-01-02'
+    const cases: Case[] = [
+      ['no from', get('to=2026-01-02'), invalid('from')],
+      ['no to', get('from=2026-01-01'), invalid('to')],
+      ['no range at all', get(''), invalid('from', 'to')],
+      ['from=yesterday', get('from=yesterday&to=2026-01-02'), invalid('from')],
+      ['from as unix seconds', get('from=1700000000&to=2026-01-02'), invalid('from')],
+      ['to in month 13', get('from=2026-01-01&to=2026-13-01'), invalid('to')],
+      ['a date-time without an offset', get('from=2026-01-01T00:00:00&to=2026-01-02'), invalid('from')],
+      ['from equal to to', get('from=2026-01-01&to=2026-01-01T00:00:00Z'), invalid('to')],
+      ['from after to', get('from=2026-02-01&to=2026-01-01'), invalid('to')],
+      ['a range of 367 days', get('from=2025-01-01&to=2026-01-03'), invalid('to')],
+      ['granularity=week', get(`${range}&granularity=week`), invalid('granularity')],
+      ['granularity=HOUR', get(`${range}&granularity=HOUR`), invalid('granularity')],
+      ['granularity twice', get(`${range}&granularity=hour&granularity=day`), invalid('granularity')],
+      ['a tenantId parameter', get(`${range}&tenantId=globex`), invalid('tenantId')],
+    ]
+    for (const id of ['Acme', 'acme%23x', 'a'.repeat(65), '-acme'])
+      cases.push([`tenant id ${id}`, get(range, id), invalid('id')])
+    await run(t, alice, cases)
+    const year = await alice(get('from=2025-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&granularity=day'))
+    t.equal(year.statusCode, 200, 'a range of exactly 366 days is accepted')
+    const offsets = await alice(get('from=2026-01-01T00:00:00%2B01:00&to=2026-01-01T06:30:00-02:00'))
+    t.equal(offsets.statusCode, 200, 'date-times with offsets are accepted')
+  })
+
   await t.test('the group batch', async (t) => {
     const valid = { name: 'beta', groupType: 'team' }
     const post = (payload: unknown, headers: Record<string, string> = {}): InjectOptions => ({

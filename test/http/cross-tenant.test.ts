@@ -7,6 +7,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { ulid } from 'ulid'
+import { servicesOf } from '../../src/container.js'
 import type { Role } from '../../src/models/index.js'
 import { buildTestApp } from '../helpers/app.js'
 import { expectError } from '../helpers/expect.js'
@@ -30,7 +31,7 @@ function expectOk(t: Test, response: LightMyRequestResponse, status: number, wha
 }
 
 t.test('cross-tenant matrix over every authenticated route', async (t) => {
-  const { as, document, tableName, routes } = await buildTestApp(t)
+  const { as, document, tableName, routes, container } = await buildTestApp(t)
   const platformRoot = as('platform', 'root', ['platform_admin'])
   const acmeAdmin = as('acme', 'alice', ['tenant_admin'])
   const acmeBob = as('acme', 'bob', ['member'])
@@ -131,6 +132,10 @@ t.test('cross-tenant matrix over every authenticated route', async (t) => {
     }
   }
   const before = await acmeSnapshot(t)
+  // acme's usage so far is in the table, for globex to try to read.
+  t.equal(await servicesOf(container).UsageFlusher.flush(), true, 'usage flushed')
+  const day = 86_400_000
+  const usageRange = `from=${new Date(Date.now() - day).toISOString()}&to=${new Date(Date.now() + day).toISOString()}`
   // 1 tenant + 3 users + 6 groups created, 1 group and 1 user updated.
   t.equal(before.audit.length, 12, 'acme has one audit entry per write so far')
   t.same(
@@ -376,6 +381,27 @@ t.test('cross-tenant matrix over every authenticated route', async (t) => {
           if (isPlatform) expectError(t, hijack, 409, 'CONFLICT', `${who} re-creates acme`)
           else expectError(t, hijack, 403, 'FORBIDDEN', `${who} re-creates acme`)
 
+          // Usage: platform admins read any tenant's; no one else reaches acme's (404, as a missing
+          // tenant); globex's admins read globex's own.
+          for (const method of ['GET', 'HEAD'] as const) {
+            const url = `/${v}/tenants/acme/usage?${usageRange}`
+            const read = await globex(`/${v}/tenants/:id/usage`, { method, url }, isPlatform)
+            if (!isPlatform) expectError(t, read, 404, 'NOT_FOUND', `${who} ${method} ${v} acme's usage`)
+            else if (method === 'HEAD') t.equal(read.statusCode, 200, `${who} HEAD ${v} acme's usage`)
+            else {
+              const usage = expectOk(t, read, 200, `${who} reads ${v} acme's usage`).data
+              t.equal(usage.tenantId, 'acme')
+              t.ok(usage.totals.requests.total > 0, `${who}: acme's usage holds its requests`)
+            }
+          }
+          const ownUsage = await globex(`/${v}/tenants/:id/usage`, {
+            method: 'GET',
+            url: `/${v}/tenants/globex/usage?${usageRange}&granularity=day`,
+          })
+          if (isAdmin)
+            t.equal(expectOk(t, ownUsage, 200, `${who} reads globex's usage`).data.tenantId, 'globex')
+          else expectError(t, ownUsage, 403, 'FORBIDDEN', `${who} reads globex's usage`)
+
           // Audit: acme's entities have no history in globex; globex's log holds only globex.
           const entities = [
             ['group', firstGroup.id],
@@ -569,6 +595,11 @@ t.test('cross-tenant matrix over every authenticated route', async (t) => {
     for (const item of items) {
       const tenantId = String(item.tenant_id)
       const name = `${String(item.model_name)} ${String(item.pk)}`
+      // Usage is kept for every tenant that made requests (the platform admins' own too).
+      if (item.model_name === 'usage_period') {
+        t.equal(item.pk, `tenant#${tenantId}#usage`, `${name} is inside its tenant`)
+        continue
+      }
       t.ok(tenantId === 'acme' || tenantId === 'globex', `${name} belongs to acme or globex`)
       for (const attribute of PARTITION_KEYS) {
         const value = item[attribute]
