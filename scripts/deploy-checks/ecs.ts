@@ -10,6 +10,7 @@ import { type Config, loadConfig } from '../../src/config/config.js'
 import { checkEnvironment } from './compose.js'
 import { checkService } from './ecs-service.js'
 import { type Problems, readJson, sourceOfBuilt } from './files.js'
+import { checkSsmAccess } from './ssm-access.js'
 
 export const TASK_DEFINITION = 'deploy/ecs/task-definition.json'
 export const LOAD_BALANCER_TEMPLATE = 'deploy/ecs/load-balancer.template.json'
@@ -34,6 +35,7 @@ const SECRET_ARN = /^arn:aws:(ssm:[\w-]+:\d{12}:parameter\/|secretsmanager:[\w-]
 
 export async function checkEcs(root: string, dockerEntryPoints: string[], problems: Problems): Promise<void> {
   const task = await readJson<{
+    taskRoleArn?: string
     networkMode?: string
     memory?: string
     containerDefinitions?: ContainerDefinition[]
@@ -59,6 +61,7 @@ export async function checkEcs(root: string, dockerEntryPoints: string[], proble
     ),
   }
   checkEnvironment(where, withSecrets, problems)
+  await checkSsmAccess(root, { environment, taskRoleArn: task?.taskRoleArn }, problems)
   let config: Readonly<Config>
   try {
     config = loadConfig(withSecrets)

@@ -253,6 +253,42 @@ const cases: [string, string, (text: string) => string, RegExp][] = [
     /the load balancer sends to port 9464, the server listens on 3000/,
   ],
   [
+    'a task role that cannot read the configuration path',
+    'deploy/iam/task-role-policy.json',
+    json((policy) => {
+      policy.Statement = policy.Statement.filter(
+        (s: { Sid: string }) => s.Sid !== 'ReadConfigurationParameters',
+      )
+    }),
+    /nothing allows ssm:GetParametersByPath on arn:aws:ssm:us-east-1:111122223333:parameter\/acme\/production\/tessera/,
+  ],
+  [
+    'a task reading another path than its role allows',
+    'deploy/ecs/task-definition.json',
+    (text) =>
+      text.replace(
+        '{ "name": "ENVIRONMENT", "value": "production" }',
+        '{ "name": "ENVIRONMENT", "value": "staging" }',
+      ),
+    /nothing allows ssm:GetParametersByPath on arn:aws:ssm:us-east-1:111122223333:parameter\/acme\/staging\/tessera/,
+  ],
+  [
+    'a task role that cannot decrypt SecureStrings',
+    'deploy/iam/task-role-policy.json',
+    json((policy) => {
+      policy.Statement = policy.Statement.filter(
+        (s: { Sid: string }) => s.Sid !== 'DecryptConfigurationParameters',
+      )
+    }),
+    /nothing allows kms:Decrypt through ssm.us-east-1.amazonaws.com/,
+  ],
+  [
+    'an unfilled template in the configuration path',
+    'deploy/ecs/task-definition.json',
+    (text) => text.replace('/{{ORGANIZATION_NAME}}/{{ENVIRONMENT}}/tessera/', '/{{ORGANISATION}}/tessera/'),
+    /CONFIG_SSM_PATH: \{\{ORGANISATION\}\} is not filled in/,
+  ],
+  [
     'a tenant policy whose LeadingKeys may be absent',
     'deploy/iam/tenant-task-role-policy.json',
     json((policy) => {
