@@ -1,4 +1,4 @@
-// `npm run backup -- --to <dir | s3://bucket/prefix> [--tenant T] [--model M] [--segments N]`:
+// `npm run backup -- --to <dir | s3://bucket/prefix> [--tenant T] [--model M] [--segments N] [--resume]`:
 // a logical backup of the table (see docs/backup.md).
 import { Command } from 'commander'
 import { runBackup } from '../src/ops/backup/commands.js'
@@ -10,8 +10,9 @@ const options = new Command('backup')
   .option('--model <name>', "only this model's items (model_name)")
   .option('--segments <n>', 'parallel scan segments', wholeNumber('--segments', 1, 1_000), 4)
   .option('--table <name>', 'the table (default: the configured one)')
+  .option('--resume', 'go on with the interrupted backup in --to (same table, filter and segments)')
   .parse()
-  .opts<{ to: string; tenant?: string; model?: string; segments: number; table?: string }>()
+  .opts<{ to: string; tenant?: string; model?: string; segments: number; table?: string; resume?: boolean }>()
 
 const context = scriptContext(options.table ? { tableName: options.table } : {})
 try {

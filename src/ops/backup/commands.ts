@@ -26,6 +26,7 @@ export interface BackupCommand {
   model?: string
   segments: number
   kind?: BackupKind
+  resume?: boolean
 }
 
 export async function runBackup(context: ScriptContext, command: BackupCommand, output = consoleOutput) {
@@ -46,6 +47,7 @@ export async function runBackup(context: ScriptContext, command: BackupCommand, 
       },
       knownModels: MODEL_NAMES,
       signal,
+      resume: command.resume ?? false,
       onItems: (items, scanned) => progress.add(scanned, { 'backed up': items }),
     })
     progress.stop()
