@@ -3,43 +3,19 @@
 // split): for an item already current (what the item cache holds, as it keeps the upcast form),
 // and for items one and two versions old (what every hit would pay if it kept the stored form).
 import { deepStrictEqual, ok } from 'node:assert/strict'
-import { fromItem, Group, type Item, toItem, type Upcaster } from '../../src/models/index.js'
+import { fromItem, Group, type Item, toItem } from '../../src/models/index.js'
 import { type GroupInput, groupInputs } from './group-input.js'
 import { type Case, formatCount, formatRatio, opsPerSecond, printTable } from './measure.js'
+import { VersionedGroup, v1Item, v2Item } from './versioned-group.js'
 
 const INPUTS = 256
 const ROUNDS = 5
 const TIME_PER_ROUND_MS = 300
 
-const renameType: Upcaster = ({ type, ...rest }) =>
-  type === undefined ? rest : { ...rest, group_type: type }
-const privacyAndBadge: Upcaster = ({ is_private, badge, ...rest }) => {
-  const item: Item = {
-    ...rest,
-    privacy_settings: { visibility: is_private === false ? 'tenant' : 'private' },
-  }
-  if (typeof badge === 'string') {
-    const [icon, color] = badge.split(' ', 2)
-    if (icon) item.icon = icon
-    if (color) item.color = color
-  }
-  return item
-}
-
-class VersionedGroup extends Group {
-  static override readonly modelVersion: number = 3
-  static readonly upcasters = { 1: renameType, 2: privacyAndBadge }
-}
-
 const current = groupInputs(INPUTS).map((input: GroupInput) => toItem(Object.assign(new Group(), input)))
 const versioned = current.map((item) => ({ ...item, model_version: 3 }))
-const v2: Item[] = current.map(({ icon, color, privacy_settings, ...item }) => ({
-  ...item,
-  model_version: 2,
-  is_private: (privacy_settings as { visibility: string }).visibility !== 'tenant',
-  badge: `${icon} ${color}`,
-}))
-const v1 = v2.map(({ group_type, ...item }) => ({ ...item, model_version: 1, type: group_type }))
+const v2 = current.map(v2Item)
+const v1 = current.map(v1Item)
 
 for (let i = 0; i < INPUTS; i++) {
   const expected = fromItem(VersionedGroup, versioned[i] as Item)
