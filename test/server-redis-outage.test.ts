@@ -79,17 +79,20 @@ t.test('Redis killed and restarted under two instances', async (t) => {
   )
   t.ok(seen !== undefined && seen - acknowledged <= 1_000, 'B serves the new name within a second')
 
-  // One line when Redis goes and one when it is back, however often reconnecting failed between.
+  // One line when Redis goes and one when it is back, however often reconnecting failed between
+  // (a command in flight when Redis went may add a `redis command failed` line).
+  const connectionLines = (server: ServerProcess) =>
+    server
+      .logLines()
+      .map((line) => String(line.msg))
+      .filter((message) => /^redis (connected|unavailable)/.test(message))
+  // Log lines reach stdout in batches, at least every 200 ms.
+  await until(() => servers.every((server) => connectionLines(server).length >= 3), 2_000, 50)
   for (const server of servers) {
-    // (A command in flight when Redis went may add a `redis command failed` line.)
-    const lines = server.logLines().filter((line) => /^redis (connected|unavailable)/.test(String(line.msg)))
-    t.strictSame(
-      lines.map((line) => line.msg),
-      [
-        'redis connected: rate limits and invalidations are shared',
-        'redis unavailable: falling back to this instance',
-        'redis connected: rate limits and invalidations are shared',
-      ],
-    )
+    t.strictSame(connectionLines(server), [
+      'redis connected: rate limits and invalidations are shared',
+      'redis unavailable: falling back to this instance',
+      'redis connected: rate limits and invalidations are shared',
+    ])
   }
 })
