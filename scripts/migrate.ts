@@ -3,7 +3,13 @@
 // resumes; `--status` lists the runs; `--dry-run` shows what it would do and writes nothing.
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { TENANT_ID_PATTERN } from '../src/models/index.js'
-import { formatRuns, migrationRuns, reconciliation, runMigration } from '../src/ops/migrate/index.js'
+import {
+  formatRuns,
+  MigrationBusyError,
+  migrationRuns,
+  reconciliation,
+  runMigration,
+} from '../src/ops/migrate/index.js'
 import { MAX_SEGMENTS } from '../src/ops/parallel-scan.js'
 import { scriptContext, wholeNumber } from '../src/ops/script-context.js'
 
@@ -52,7 +58,7 @@ try {
   }
 } catch (error) {
   const { name, message } = error as Error
-  if (error instanceof RangeError) console.error(`migrate: ${message}`)
+  if (error instanceof RangeError || error instanceof MigrationBusyError) console.error(`migrate: ${message}`)
   else console.error(`migrate: ${name}: ${message}\nstarted again, the run resumes where it stopped`)
   process.exitCode = 1
 } finally {

@@ -1,6 +1,7 @@
 // The migration runner as a process of its own, with the groups' test history, for tests that kill
 // it: `node --import tsx test/helpers/migrate-child.ts` with DYNAMODB_ENDPOINT, APP_TABLE_NAME and
-// MIGRATE_WRITE_LOG, a file each item write is appended to (its key) once DynamoDB acknowledged it.
+// MIGRATE_WRITE_LOG, a file each item write is appended to (its key) once DynamoDB acknowledged it;
+// MIGRATE_LEASE_MS shortens the run's lease (what a runner started after a kill may wait for).
 // It prints the runner's messages, then its summary as one JSON line.
 import { appendFileSync } from 'node:fs'
 import { loadConfig } from '../../src/config/config.js'
@@ -28,6 +29,7 @@ try {
     segments: 4,
     pageSize: 50,
     print: (line) => console.log(line),
+    ...(process.env.MIGRATE_LEASE_MS ? { leaseMs: Number(process.env.MIGRATE_LEASE_MS) } : {}),
   })
   console.log(JSON.stringify(summary))
 } finally {

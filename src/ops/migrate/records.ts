@@ -2,9 +2,15 @@
 // tenant's key can start with, so no API route reads them. One partition lists the runs (filters,
 // target versions, segments, times, status); each run has a partition of one item per segment with
 // where it stopped, its counts, the items that failed, and the page whose writes are under way.
-import { type DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb'
+import {
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb'
+import { isConditionalCheckFailed } from '../../db/sdk-errors.js'
 import { fromWire, toWire } from '../../db/wire.js'
-import type { WireKey } from '../parallel-scan.js'
+import type { WireItem, WireKey } from '../parallel-scan.js'
 import { type Counts, zeroCounts } from './counts.js'
 import { withBackoff } from './write.js'
 
@@ -69,8 +75,48 @@ export class MigrationRecords {
     return items.map((item) => JSON.parse(String(item.run)) as RunRecord)
   }
 
+  /** Writes the run's record, leaving its lease as it is. */
   async putRun(run: RunRecord): Promise<void> {
-    await this.put({ pk: RUNS_PARTITION, sk: `run#${run.runId}`, run: JSON.stringify(run) })
+    await this.update(
+      run.runId,
+      'SET #run = :run',
+      undefined,
+      { '#run': 'run' },
+      { ':run': { S: JSON.stringify(run) } },
+    )
+  }
+
+  /**
+   * Takes or renews the run's lease until `until` (unix ms) for `owner`: true unless another owner
+   * holds a lease that has not lapsed by `now`. A runner killed outright leaves its lease to lapse.
+   */
+  async claim(runId: string, owner: string, now: number, until: number): Promise<boolean> {
+    try {
+      await this.update(
+        runId,
+        'SET #owner = :owner, #until = :until',
+        'attribute_exists(pk) AND (attribute_not_exists(#until) OR #until < :now OR #owner = :owner)',
+        { '#owner': 'lease_owner', '#until': 'lease_until' },
+        { ':owner': { S: owner }, ':until': { N: String(until) }, ':now': { N: String(now) } },
+      )
+      return true
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false
+      throw error
+    }
+  }
+
+  /** Gives the lease up, if `owner` still holds it. */
+  async release(runId: string, owner: string): Promise<void> {
+    await this.update(
+      runId,
+      'REMOVE #owner, #until',
+      '#owner = :owner',
+      { '#owner': 'lease_owner', '#until': 'lease_until' },
+      { ':owner': { S: owner } },
+    ).catch((error: unknown) => {
+      if (!isConditionalCheckFailed(error)) throw error
+    })
   }
 
   async segments(runId: string): Promise<SegmentRecord[]> {
@@ -89,6 +135,27 @@ export class MigrationRecords {
   private async put(item: Record<string, unknown>): Promise<void> {
     await withBackoff(RECORD_BACKOFF, () =>
       this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toWire(item) })),
+    )
+  }
+
+  private async update(
+    runId: string,
+    expression: string,
+    condition: string | undefined,
+    names: Record<string, string>,
+    values: WireItem,
+  ): Promise<void> {
+    await withBackoff(RECORD_BACKOFF, () =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: RUNS_PARTITION }, sk: { S: `run#${runId}` } },
+          UpdateExpression: expression,
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
     )
   }
 

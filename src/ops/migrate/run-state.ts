@@ -1,8 +1,10 @@
 // Which run a migration continues: the unfinished one with the same filters (resumed from its
 // segments' checkpoints), or a new one. An unfinished run that aimed at other versions (the code
-// changed since) is closed as abandoned; its checkpoints mean nothing for today's targets.
+// changed since) is closed as abandoned; its checkpoints mean nothing for today's targets. Either
+// way the runner takes the run's lease first (lease.ts).
 import { newUlid } from '../../models/ids.js'
 import { sumCounts } from './counts.js'
+import { claimOrWait, type Lease } from './lease.js'
 import { type MigrationRecords, newSegment, type RunRecord, type SegmentRecord } from './records.js'
 
 export interface RunWanted {
@@ -21,6 +23,7 @@ export interface RunState {
 export async function startOrResume(
   records: MigrationRecords,
   wanted: RunWanted,
+  lease: Lease,
   now: Date,
   print: (line: string) => void,
 ): Promise<RunState> {
@@ -28,6 +31,7 @@ export async function startOrResume(
     (run) => run.status === 'running' && run.model === wanted.model && run.tenant === wanted.tenant,
   )
   for (const run of unfinished) {
+    await claimOrWait(records, run.runId, lease, print)
     const stored = await records.segments(run.runId)
     if (sameTargets(run.targetVersions, wanted.targetVersions)) {
       const segments = Array.from(
@@ -63,6 +67,7 @@ export async function startOrResume(
     attempts: 1,
   }
   await records.putRun(record)
+  await claimOrWait(records, record.runId, lease, print)
   print(
     `migration run ${record.runId}: model ${wanted.model ?? 'all'}, tenant ${wanted.tenant ?? 'all'}, ${wanted.segments} segments`,
   )

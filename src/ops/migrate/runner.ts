@@ -3,12 +3,14 @@
 // segment checkpoints after every page it finishes, so a run stopped or killed anywhere resumes
 // where it stopped; a dry run reads and counts but writes nothing, not even its checkpoints.
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { newUlid } from '../../models/ids.js'
 import { type Model, type ModelClass, TENANT_ID_PATTERN } from '../../models/index.js'
 import { ALL_MODELS } from '../../resources/index.js'
 import { parallelScan, SCAN_BACKOFF } from '../parallel-scan.js'
 import { startProgress } from '../progress.js'
 import { addCounts, type Counts, sumCounts, zeroCounts } from './counts.js'
 import { scanFilter } from './filter.js'
+import { keepLease, MigrationBusyError } from './lease.js'
 import { migratePage, type PageContext, type WouldMigrate } from './page.js'
 import { modelsByName, targetVersions } from './plan.js'
 import { type FailedItem, MigrationRecords, newSegment, type SegmentRecord } from './records.js'
@@ -37,6 +39,8 @@ export interface MigrationOptions {
   /** Where the progress bar or lines go; stderr by default. */
   progressStream?: NodeJS.WritableStream & { isTTY?: boolean }
   now?: () => Date
+  /** How long the run's lease lasts unless renewed: a killed runner's successor waits this long at most. */
+  leaseMs?: number
 }
 
 export interface MigrationSummary {
@@ -57,6 +61,7 @@ export interface MigrationSummary {
 }
 
 export const DEFAULT_SEGMENTS = 4
+export const DEFAULT_LEASE_MS = 30_000
 const MAX_WOULD_MIGRATE = 20
 
 export async function runMigration(options: MigrationOptions): Promise<MigrationSummary> {
@@ -70,6 +75,7 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
   const print = options.print ?? (() => {})
   const now = options.now ?? (() => new Date())
   const records = new MigrationRecords(client, tableName)
+  const lease = { owner: newUlid(Date.now()), ms: options.leaseMs ?? DEFAULT_LEASE_MS }
   const run = dryRun
     ? undefined
     : await startOrResume(
@@ -80,6 +86,7 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
           segments: options.segments ?? DEFAULT_SEGMENTS,
           targetVersions: targetVersions(models),
         },
+        lease,
         now(),
         print,
       )
@@ -110,7 +117,13 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
   const onAbort = () => stop.abort()
   options.signal?.addEventListener('abort', onAbort)
   if (options.signal?.aborted) stop.abort()
-
+  let takenOver = false
+  const held = run
+    ? keepLease(records, run.record.runId, lease, () => {
+        takenOver = true
+        stop.abort()
+      })
+    : undefined
   try {
     await parallelScan(
       {
@@ -136,7 +149,10 @@ export async function runMigration(options: MigrationOptions): Promise<Migration
   } finally {
     options.signal?.removeEventListener('abort', onAbort)
     progress.stop()
+    await held?.end()
   }
+  if (takenOver)
+    throw new MigrationBusyError(`migration run ${run?.record.runId} was taken over by another runner`)
 
   const counts = sumCounts(segments.map((segment) => segment.counts))
   const finished = segments.every((segment) => segment.lastKey === null)

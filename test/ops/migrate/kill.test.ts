@@ -33,6 +33,7 @@ t.test('a migration killed mid-run resumes and migrates every item once', async 
         DYNAMODB_ENDPOINT: table.endpoint,
         APP_TABLE_NAME: table.tableName,
         MIGRATE_WRITE_LOG: join(folder, name),
+        MIGRATE_LEASE_MS: '3000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
