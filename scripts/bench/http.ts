@@ -1,7 +1,8 @@
 // `npm run bench:http`: the app over real HTTP, in child processes on 127.0.0.1, against an
 // in-memory DynamoDB Local — (1) the cached hot path against bare Fastify, (2) the DB-bound path
-// against raw SDK calls, (3) start-up time and memory after 100,000 requests. Each comparison is
-// measured within this run; a summary says which targets were met.
+// against raw SDK calls, (3) start-up time and memory after 100,000 requests, (4) the cost of usage
+// metering per request, with and without it. Each comparison is measured within this run; a summary
+// says which targets were met. BENCH_HTTP_PARTS=4 (or 1,3...) runs only those parts.
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -13,9 +14,11 @@ import { APP_ENTRY, COMPARED_NODE_FLAGS, type TargetResult } from './http-app.js
 import { dbPath } from './http-db-path.js'
 import { hotPath } from './http-hot-path.js'
 import { startupAndMemory } from './http-memory.js'
+import { meteringCost } from './http-metering.js'
 import { printTable } from './measure.js'
 
-const OVERALL_TIMEOUT_MS = 10 * 60_000
+const OVERALL_TIMEOUT_MS = 12 * 60_000
+const parts = new Set((process.env.BENCH_HTTP_PARTS ?? '1,2,3,4').split(','))
 
 // A hard bound on the whole run; exiting also kills the servers and DynamoDB Local.
 setTimeout(() => {
@@ -39,9 +42,10 @@ const table = await startBenchTable()
 const logDir = await mkdtemp(join(tmpdir(), 'tessera-bench-http-'))
 try {
   const results: TargetResult[] = []
-  results.push(await hotPath(table, logDir))
-  results.push(await dbPath(table, logDir))
-  results.push(...(await startupAndMemory(table, logDir)))
+  if (parts.has('1')) results.push(await hotPath(table, logDir))
+  if (parts.has('2')) results.push(await dbPath(table, logDir))
+  if (parts.has('3')) results.push(...(await startupAndMemory(table, logDir)))
+  if (parts.has('4')) results.push(await meteringCost(table, logDir))
   printTable(
     ['target', 'measured', 'goal', 'result'],
     results.map((result) => [result.target, result.measured, result.goal, result.met ? 'met' : 'MISSED']),

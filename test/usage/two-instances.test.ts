@@ -68,6 +68,10 @@ t.test('two instances, two tenants: stored usage is what DynamoDB returned, per 
   // A request without a verified token counts for no one.
   t.equal((await first.app.inject({ method: 'GET', url: '/v2/groups' })).statusCode, 401)
 
+  const metrics = await first.app.inject({ method: 'GET', url: '/metrics' })
+  t.equal(metrics.statusCode, 200)
+  t.notMatch(metrics.body, /acme|globex/, 'Prometheus has no series of a tenant')
+
   await first.app.close()
   await second.app.close()
 
