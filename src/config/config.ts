@@ -1,6 +1,7 @@
 // The one place that reads process.env: every setting is parsed here once (by the schema in
 // env-schema.ts), validated and frozen.
 import { z } from 'zod'
+import { invalidConfiguration } from './config-error.js'
 import { DEFAULT_TABLE_NAME } from './dynamodb-variables.js'
 import { type Env, envSchema, headersTimeoutMs } from './env-schema.js'
 import { HEAP_SHARE_OF_HEAP_LIMIT, RSS_SHARE_OF_MEMORY_LIMIT } from './operations-variables.js'
@@ -8,6 +9,7 @@ import { type RuntimeMemory, runtimeMemory } from './runtime-memory.js'
 import { DEVELOPMENT_BLIND_INDEX_KEY, DEVELOPMENT_MASTER_KEYS } from './security-variables.js'
 import { DEVELOPMENT_JWT_SECRET, serverVariables } from './server-variables.js'
 
+export { ConfigError, invalidConfiguration } from './config-error.js'
 export { ENVIRONMENT_VARIABLES } from './env-schema.js'
 export { DEVELOPMENT_BLIND_INDEX_KEY, DEVELOPMENT_JWT_SECRET, DEVELOPMENT_MASTER_KEYS }
 
@@ -117,10 +119,6 @@ export interface Config {
   }
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError'
-}
-
 /** This process's environment, with `overrides` on top (ssm-config.ts reads it from here too). */
 export function processEnvironment(overrides: Environment = {}): Environment {
   return { ...process.env, ...overrides }
@@ -137,7 +135,7 @@ export function configFromProcess(overrides: Environment = {}): Readonly<Config>
  */
 export function listenAddressFromProcess(): { host: string; port: number } {
   const parsed = listenAddressSchema.safeParse(presentVariables(process.env))
-  if (!parsed.success) throw new ConfigError(`invalid configuration: ${z.prettifyError(parsed.error)}`)
+  if (!parsed.success) throw invalidConfiguration(parsed.error.issues)
   return { host: parsed.data.HOST, port: parsed.data.PORT }
 }
 
@@ -160,14 +158,7 @@ export function loadConfig(
   origins: Readonly<Record<string, string>> = {},
 ): Readonly<Config> {
   const parsed = envSchema.safeParse(presentVariables(environment))
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = issue.path.join('.')
-      const origin = origins[name]
-      return `${origin ? `${name} (${origin})` : name}: ${issue.message}`
-    })
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
-  }
+  if (!parsed.success) throw invalidConfiguration(parsed.error.issues, origins)
   const env = parsed.data
   const jwtSecret = env.JWT_JWKS_URL ? env.JWT_SECRET : (env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET)
   return deepFreeze({

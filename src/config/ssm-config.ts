@@ -9,6 +9,7 @@ import {
   ConfigError,
   ENVIRONMENT_VARIABLES,
   type Environment,
+  invalidConfiguration,
   loadConfig,
   presentVariables,
   processEnvironment,
@@ -61,10 +62,7 @@ const sourceSchema = z.object({ ...ssmVariables, AWS_REGION: dynamodbVariables.A
 export function ssmSourceOf(present: Record<string, string>): SsmSource | undefined {
   if (present.CONFIG_SSM_PATH === undefined) return undefined
   const parsed = sourceSchema.safeParse(present)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
-  }
+  if (!parsed.success) throw invalidConfiguration(parsed.error.issues)
   const env = parsed.data
   const resolved = resolveSsmPath(present.CONFIG_SSM_PATH, env)
   if ('problem' in resolved)

@@ -3,7 +3,7 @@
 // answer.
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
-import { ConfigError } from './config.js'
+import { ConfigError } from './config-error.js'
 
 export interface SsmSource {
   /** The path, template filled in, starting and ending with `/`. */
