@@ -61,7 +61,7 @@ export async function updateTable(options: TableUpdateOptions): Promise<TableUpd
       continue
     }
     refusals = 0
-    if (!(await waitUntilSettled(options, tableName))) return { ...outcome, stopped: true }
+    if (!(await waitUntilSettled(options, tableName, step))) return { ...outcome, stopped: true }
     outcome.done.push(step)
     options.report?.(`${stepName(step)}: done`)
   }
@@ -77,21 +77,26 @@ export async function describeTable(client: DynamoDBClient, tableName: string): 
   throw new Error(`table ${tableName} does not exist (npm run table:create creates it)`)
 }
 
-/** The table once it and all of its indexes are ACTIVE; undefined when the signal stopped the wait. */
-async function waitUntilSettled(options: TableUpdateOptions, tableName: string) {
+/**
+ * The table once it and all of its indexes are ACTIVE, and the step's index is there (or gone): a
+ * DescribeTable just after an UpdateTable may not show the change yet. Undefined when the signal
+ * stopped the wait.
+ */
+async function waitUntilSettled(options: TableUpdateOptions, tableName: string, after?: TableStep) {
   const started = Date.now()
   let lastLine = ''
   let lastReported = 0
   for (;;) {
     const table = await describeTable(options.client, tableName)
     const changing = (table.GlobalSecondaryIndexes ?? []).filter((index) => index.IndexStatus !== 'ACTIVE')
-    if (table.TableStatus === 'ACTIVE' && changing.length === 0) return table
-    const state = [
-      ...(table.TableStatus === 'ACTIVE' ? [] : [`table ${table.TableStatus}`]),
-      ...changing.map(
-        (index) => `${index.IndexName} ${index.IndexStatus}${index.Backfilling ? ' (backfilling)' : ''}`,
-      ),
-    ].join(', ')
+    if (table.TableStatus === 'ACTIVE' && changing.length === 0 && shows(table, after)) return table
+    const state =
+      [
+        ...(table.TableStatus === 'ACTIVE' ? [] : [`table ${table.TableStatus}`]),
+        ...changing.map(
+          (index) => `${index.IndexName} ${index.IndexStatus}${index.Backfilling ? ' (backfilling)' : ''}`,
+        ),
+      ].join(', ') || `${after ? stepName(after) : tableName}: not shown yet`
     const seconds = (Date.now() - started) / 1_000
     if (state !== lastLine || seconds - lastReported >= (options.reportEverySeconds ?? 10)) {
       options.report?.(`waiting: ${state}, ${formatSeconds(seconds)}`)
@@ -116,6 +121,13 @@ async function pause(options: TableUpdateOptions): Promise<boolean> {
     }
   })
   return !signal?.aborted
+}
+
+/** Whether the table shows the step done: its index there after a create, gone after a delete. */
+function shows(table: TableDescription, step: TableStep | undefined): boolean {
+  if (!step) return true
+  const present = (table.GlobalSecondaryIndexes ?? []).some((index) => index.IndexName === stepName(step))
+  return step.action === 'create' ? present : !present
 }
 
 function updateCommand(tableName: string, step: TableStep): UpdateTableCommand {

@@ -165,6 +165,33 @@ t.test('stopped while it waits, it says so; the next run waits for the same inde
   t.same(await indexes(), { gsi1: 'ACTIVE', gsi2: 'ACTIVE', gsi3: 'ACTIVE', gsi4: 'ACTIVE' })
 })
 
+t.test('a DescribeTable that does not show the new index yet is waited out, not acted on', async (t) => {
+  const { client, withGsi4, run, updates, indexes } = await setUp(t)
+  // The next few descriptions after the UpdateTable are stale: no gsi4 yet, everything ACTIVE.
+  let stale = 0
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args)
+      if (context.commandName === 'UpdateTableCommand') stale = 3
+      if (context.commandName === 'DescribeTableCommand' && stale > 0) {
+        stale--
+        const { Table } = result.output as { Table?: { GlobalSecondaryIndexes?: { IndexName?: string }[] } }
+        if (Table)
+          Table.GlobalSecondaryIndexes = Table.GlobalSecondaryIndexes?.filter(
+            (index) => index.IndexName !== 'gsi4',
+          )
+      }
+      return result
+    },
+    { step: 'initialize', name: 'staleDescriptions' },
+  )
+  const { done, lines } = await run(withGsi4)
+  t.equal(done.length, 1)
+  t.equal(updates.length, 1, 'gsi4 was asked for once')
+  t.ok(lines.includes('waiting: gsi4: not shown yet, 0s'), 'and waited for')
+  t.same(await indexes(), { gsi1: 'ACTIVE', gsi2: 'ACTIVE', gsi3: 'ACTIVE', gsi4: 'ACTIVE' })
+})
+
 t.test('a table that does not exist is named in the error', async (t) => {
   const { client } = await setUp(t)
   await t.rejects(updateTable({ client, definition: tableDefinition('no-such-table', ALL_MODELS) }), {
