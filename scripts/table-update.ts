@@ -35,7 +35,9 @@ try {
   } else if (options.dryRun) {
     console.log('table:update: dry run, nothing changed')
   } else if (outcome.done.some((step) => step.action === 'create')) {
-    console.log('table:update: next, `npm run migrate` writes the new index keys on items stored before it')
+    console.log(
+      'table:update: next, deploy the code that declares it, then `npm run migrate` writes its keys on the items stored before',
+    )
   }
 } finally {
   context.close()
