@@ -83,7 +83,9 @@ t.test('bad options are refused with a message', async (t) => {
     t.not(run.code, 0, args.join(' '))
     t.match(run.output, message)
   }
+  const started = Date.now()
   const missing = await migrate({ ...table, tableName: `${table.tableName}-missing` }, [])
+  t.ok(Date.now() - started < 10_000, 'at once, not after retries')
   t.equal(missing.code, 1)
   t.match(missing.output, /migrate: ResourceNotFoundException: /, 'a missing table is named, not dumped')
 })

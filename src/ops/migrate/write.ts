@@ -104,7 +104,8 @@ export async function withBackoff<T>(backoff: BackoffOptions, call: () => Promis
     try {
       return await call()
     } catch (error) {
-      if (!isUnavailable(error) || errorName(error) === 'ResourceNotFoundException') throw error
+      // A missing table is unavailable to the server; to a script it is a mistake to report at once.
+      if (!isUnavailable(error) || (error as Error).name === 'ResourceNotFoundException') throw error
       if (attempt + 1 >= backoff.maxAttempts) throw error
       await sleep(backoffDelay(attempt + 1, backoff))
     }
