@@ -45,10 +45,12 @@ export async function migratePage(
 ): Promise<Counts> {
   const pending = new Map((segment.pending ?? []).map(([pk, sk, version]) => [`${pk}\n${sk}`, version]))
   const planned = page.items.filter((item) => planItem(context.models, fromWire(item)).kind === 'migrate')
+  // What an earlier attempt had under way in this page stays listed: killed again part-way, the
+  // next attempt still counts those writes.
   if (context.records && planned.length > 0)
     await context.records.store.putSegment(context.records.runId, {
       ...segment,
-      pending: planned.map(pendingItem),
+      pending: [...(segment.pending ?? []), ...planned.map(pendingItem)],
     })
   const counts = zeroCounts()
   counts.scanned = page.items.length

@@ -194,3 +194,33 @@ t.test(
     for (const item of (await table.stored()).values()) t.equal(item.model_version, 3)
   },
 )
+
+t.test('killed twice in the same page, the third attempt still counts every item once', async (t) => {
+  const table = await migrationTable(t)
+  const items = Array.from({ length: 30 }, (_, n) => group(`T${String(n).padStart(2, '0')}`))
+  await table.putRaw(items)
+  // Each attempt "dies" (an error that stops a run) at the item write given: mid-way through the
+  // second page for the first attempt, and again in that page for the second.
+  let dieAt = 14
+  let itemWrites = 0
+  table.client.middlewareStack.add(
+    (next) => async (args) => {
+      const pk = (args.input as { Item?: Record<string, { S?: string }> }).Item?.pk?.S
+      if (pk?.startsWith('tenant#') && ++itemWrites === dieAt)
+        throw Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' })
+      return next(args)
+    },
+    { step: 'initialize', name: 'dies' },
+  )
+  const options = table.options({ segments: 1, pageSize: 10, concurrency: 1 })
+  await t.rejects(runMigration(options), { name: 'ResourceNotFoundException' })
+  const first = (await migrationRuns(table.client, table.tableName))[0]?.counts.migrated ?? 0
+  dieAt = itemWrites + 3
+  await t.rejects(runMigration(options), { name: 'ResourceNotFoundException' })
+  const second = ((await migrationRuns(table.client, table.tableName))[0]?.counts.migrated ?? 0) - first
+  dieAt = 0
+  const third = await runMigration(options)
+  t.equal(third.resumed, true)
+  t.equal(first + second + third.attempt.migrated, items.length, 'the attempts add up')
+  t.match(third.counts, { scanned: 30, migrated: 30, current: 0, failed: 0 })
+})
