@@ -16,7 +16,7 @@ export interface Output {
   err: (line: string) => void
 }
 
-const consoleOutput: Output = { out: (line) => console.log(line), err: (line) => console.error(line) }
+export const consoleOutput: Output = { out: (line) => console.log(line), err: (line) => console.error(line) }
 
 export const MODEL_NAMES = ALL_MODELS.map((model) => layoutOf(model).modelName)
 
@@ -119,7 +119,7 @@ function report(summary: RestoreSummary, tableName: string, output: Output) {
   else if (summary.reconciled) output.out('counts reconcile with the manifest')
 }
 
-function failed(label: string, error: unknown, output: Output): number {
+export function failed(label: string, error: unknown, output: Output): number {
   if (error instanceof BackupError) {
     output.err(`${label}: ${error.message}`)
     return 1

@@ -1,9 +1,10 @@
 // What `npm run archive` does apart from parsing its arguments.
+
+import { consoleOutput, failed, MODEL_NAMES, type Output } from '../backup/commands.js'
 import { createS3Client, openStore } from '../backup/index.js'
 import { type Progress, startProgress } from '../progress.js'
 import type { ScriptContext } from '../script-context.js'
 import { type ArchiveSummary, archive } from './archive.js'
-import { consoleOutput, failed, MODEL_NAMES, type Output } from './output.js'
 
 export interface ArchiveCommand {
   to: string
@@ -53,7 +54,7 @@ export async function runArchive(context: ScriptContext, command: ArchiveCommand
   } catch (error) {
     stopReading()
     deleting?.stop()
-    return failed(error, output)
+    return failed('refused', error, output)
   }
 }
 

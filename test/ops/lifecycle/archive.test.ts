@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process'
 import t from 'tap'
+import { MODEL_NAMES } from '../../../src/ops/backup/commands.js'
 import { openStore, restoreBackup } from '../../../src/ops/backup/index.js'
 import { archive, archiveRefusal } from '../../../src/ops/lifecycle/archive.js'
-import { MODEL_NAMES } from '../../../src/ops/lifecycle/output.js'
 import { buildTestApp } from '../../helpers/app.js'
 import { rawClient, TEST_BATCH, tableContents, tempFolder } from '../../helpers/backup.js'
+import { runScript } from '../../helpers/script-run.js'
 
 const GROUP = { groupType: 'team', privacySettings: { visibility: 'tenant' } }
 
@@ -46,16 +46,13 @@ t.test('archive', async (t) => {
       undefined,
       'deleted items of any model',
     )
-    const refused = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/archive.ts', '--before', cutoff, '--model', 'user', '--to', '/tmp/never'],
+    const refused = await runScript(
+      'archive',
+      ['--before', cutoff, '--model', 'user', '--to', '/tmp/never'],
       {
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          DYNAMODB_ENDPOINT: app.config.dynamodb.endpoint,
-          APP_TABLE_NAME: app.tableName,
-        },
+        ...process.env,
+        DYNAMODB_ENDPOINT: app.config.dynamodb.endpoint,
+        APP_TABLE_NAME: app.tableName,
       },
     )
     t.equal(refused.status, 1)
