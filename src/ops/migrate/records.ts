@@ -34,6 +34,8 @@ export interface RunRecord {
   attempts: number
   /** The run's counts, kept when it ends (a running run's are its segments'). */
   counts?: Counts
+  /** Until when a runner holds the run (unix ms), as read; see lease.ts. */
+  leaseUntil?: number
 }
 
 export interface FailedItem {
@@ -72,17 +74,21 @@ export class MigrationRecords {
 
   async listRuns(): Promise<RunRecord[]> {
     const items = await this.partition(RUNS_PARTITION)
-    return items.map((item) => JSON.parse(String(item.run)) as RunRecord)
+    return items.map((item) => ({
+      ...(JSON.parse(String(item.run)) as RunRecord),
+      ...(typeof item.lease_until === 'number' ? { leaseUntil: item.lease_until } : {}),
+    }))
   }
 
   /** Writes the run's record, leaving its lease as it is. */
   async putRun(run: RunRecord): Promise<void> {
+    const { leaseUntil: _, ...record } = run
     await this.update(
       run.runId,
       'SET #run = :run',
       undefined,
       { '#run': 'run' },
-      { ':run': { S: JSON.stringify(run) } },
+      { ':run': { S: JSON.stringify(record) } },
     )
   }
 

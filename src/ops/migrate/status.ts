@@ -25,12 +25,19 @@ export async function migrationRuns(client: DynamoDBClient, tableName: string): 
 }
 
 /** Lines for the terminal: one block per run. */
-export function formatRuns(runs: readonly RunReport[]): string[] {
+export function formatRuns(runs: readonly RunReport[], now = Date.now()): string[] {
   if (runs.length === 0) return ['no migration runs recorded']
   return runs.flatMap((run) => [
-    `${run.runId}  ${run.status}  model ${run.model ?? 'all'}, tenant ${run.tenant ?? 'all'}, ${run.segments} segments, ${run.attempts} attempt(s)`,
+    `${run.runId}  ${describeStatus(run, now)}  model ${run.model ?? 'all'}, tenant ${run.tenant ?? 'all'}, ${run.segments} segments, ${run.attempts} attempt(s)`,
     `  started ${run.startedUtc}, ended ${run.endedUtc ?? '-'}`,
     `  ${(Object.keys(COUNT_LABELS) as (keyof Counts)[]).map((name) => `${COUNT_LABELS[name]} ${run.counts[name]}`).join(', ')}`,
     ...run.failures.map((failure) => `  failed: ${failure.pk} ${failure.sk}: ${failure.reason}`),
   ])
+}
+
+function describeStatus(run: RunReport, now: number): string {
+  if (run.status !== 'running') return run.status
+  if (run.leaseUntil !== undefined && run.leaseUntil > now)
+    return `running (a runner holds it until ${new Date(run.leaseUntil).toISOString()})`
+  return 'running (no runner at work: started again, it resumes)'
 }

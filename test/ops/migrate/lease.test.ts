@@ -3,7 +3,12 @@
 // and the next runner resumes the run after waiting for it.
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { MigrationBusyError, migrationRuns, runMigration } from '../../../src/ops/migrate/index.js'
+import {
+  formatRuns,
+  MigrationBusyError,
+  migrationRuns,
+  runMigration,
+} from '../../../src/ops/migrate/index.js'
 import { MigrationRecords } from '../../../src/ops/migrate/records.js'
 import { migrationTable } from '../../helpers/migration.js'
 import { until } from '../../helpers/until.js'
@@ -36,6 +41,11 @@ t.test(
     )
     const first = runMigration(table.options({ segments: 1, concurrency: 1, leaseMs: 600 }))
     t.ok(await until(async () => (await migrationRuns(table.client, table.tableName)).length > 0, 10_000))
+    t.match(
+      formatRuns(await migrationRuns(table.client, table.tableName)).join('\n'),
+      /running \(a runner holds it until \d{4}-/,
+      '--status shows the run held',
+    )
 
     const second = await migrationTable(t, table)
     const lines: string[] = []
