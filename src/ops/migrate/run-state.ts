@@ -54,6 +54,7 @@ export async function startOrResume(
       endedUtc: now.toISOString(),
       counts: sumCounts(stored.map((segment) => segment.counts)),
     })
+    await records.release(run.runId, lease.owner)
     print(`migration run ${run.runId} aimed at other model versions: closed as abandoned, starting afresh`)
   }
   const record: RunRecord = {
