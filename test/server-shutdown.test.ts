@@ -124,6 +124,8 @@ t.test('SIGTERM under load: no accepted request fails, readiness 503 first, exit
             })
           : await call(port, { path: `/v2/groups/${seedId}`, headers: { authorization }, agent: loadAgent })
       load.push({ startedAt, endedAt: performance.now(), outcome })
+      // A busy machine may see readiness go 503 only after the listener has closed.
+      if (outcome.kind === 'error') return
     }
   }
   const workers = Array.from({ length: WORKERS }, (_, n) => worker(n))
@@ -194,11 +196,14 @@ t.test('SIGTERM under load: no accepted request fails, readiness 503 first, exit
     'readiness only ever answered 200, 503 or refused the connection',
   )
 
-  const failed = load.filter(({ outcome }) => outcome.kind === 'error' || outcome.status >= 300)
+  // A new connection refused once the listener has closed is no request lost.
+  const failed = load.filter(({ outcome }) =>
+    outcome.kind === 'error' ? outcome.code !== 'ECONNREFUSED' || outcome.reused : outcome.status >= 300,
+  )
   t.strictSame(
     failed.map(({ outcome }) => (outcome.kind === 'error' ? outcome.code : outcome.status)),
     [],
-    'every load request succeeded',
+    'every load request sent was answered in full',
   )
   const inFlight = load.filter(({ startedAt, endedAt }) => startedAt < sigterm && endedAt > sigterm)
   // The signal takes a moment to reach the server: from the first 503 on, it has surely seen it.
