@@ -173,7 +173,7 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
 
   singleton('FieldCipher', () => {
     const provider = encryption.kmsKeyId
-      ? new KmsKeyProvider(new KMSClient({ region: dynamodb.region }), encryption.kmsKeyId)
+      ? new KmsKeyProvider(new KMSClient({ region: dynamodb.region }), encryption.kmsKeyId, dynamodb.region)
       : new LocalKeyProvider(parseMasterKeys(encryption.localMasterKeys), encryption.localMasterKeyId)
     return new FieldCipher(provider, {
       maxUses: encryption.dataKeyMaxUses,

@@ -1,5 +1,7 @@
 // Production key provider: data keys from AWS KMS GenerateDataKey, unwrapped with KMS Decrypt.
 // KMS records the master key inside the wrapped blob, so keys rotated or replaced since still work.
+// A value wrapped under a multi-Region key in another region (before a failover) is unwrapped by
+// that key's replica in this region, so reading it needs no call to the other region.
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms'
 import type { DataKey, DataKeyProvider } from './data-key-provider.js'
 
@@ -10,6 +12,8 @@ export class KmsKeyProvider implements DataKeyProvider {
   constructor(
     private readonly kms: Pick<KMSClient, 'send'>,
     readonly currentKeyId: string,
+    /** The region `kms` calls. */
+    private readonly region: string,
   ) {}
 
   async generateDataKey(): Promise<DataKey> {
@@ -30,9 +34,22 @@ export class KmsKeyProvider implements DataKeyProvider {
 
   async unwrapDataKey(keyId: string, wrapped: Buffer): Promise<Buffer> {
     const output = await this.kms.send(
-      new DecryptCommand({ KeyId: keyId, CiphertextBlob: wrapped, EncryptionContext: ENCRYPTION_CONTEXT }),
+      new DecryptCommand({
+        KeyId: replicaHere(keyId, this.region),
+        CiphertextBlob: wrapped,
+        EncryptionContext: ENCRYPTION_CONTEXT,
+      }),
     )
     if (!output.Plaintext) throw new Error('KMS returned no plaintext')
     return Buffer.from(output.Plaintext)
   }
+}
+
+const MULTI_REGION_KEY_ARN = /^arn:([\w-]+):kms:([\w-]+):(\d{12}):key\/(mrk-[0-9a-f]+)$/
+
+/** The ARN of a multi-Region key's replica in `region`; any other key id as it is. */
+export function replicaHere(keyId: string, region: string): string {
+  const arn = MULTI_REGION_KEY_ARN.exec(keyId)
+  if (!arn || arn[2] === region) return keyId
+  return `arn:${arn[1]}:kms:${region}:${arn[3]}:key/${arn[4]}`
 }
