@@ -1,6 +1,8 @@
 // A table holding every model, written through the API (users with encrypted fields, email claims,
-// audit entries, idempotency records, soft-deleted items, tenants), plus raw items of every type.
+// audit entries, idempotency records, soft-deleted items, tenants, the usage of all that), plus raw
+// items of every type.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { servicesOf } from '../../src/container.js'
 import type { TestApp } from './app.js'
 import { putRaw, rawItems } from './backup.js'
 
@@ -37,4 +39,5 @@ export async function seedEveryModel(app: TestApp, client: DynamoDBClient) {
     if (deleted.statusCode !== 204) throw new Error(`delete: ${deleted.statusCode}`)
   }
   await putRaw(client, app.tableName, [...rawItems('acme', 7), ...rawItems('globex', 5)])
+  if (!(await servicesOf(app.container).UsageFlusher.flush())) throw new Error('usage not flushed')
 }
