@@ -56,15 +56,18 @@ export function planItem(models: ModelsByName, stored: Readonly<Item>): Plan {
 
 /**
  * The item as this code would store it, at the same `version` and times (the API's view of it does
- * not change, so neither does its ETag). A soft-deleted item stays out of every index and keeps the
- * TTL that purges it.
+ * not change, so neither does its ETag), keeping the TTL that will purge it. A soft-deleted item
+ * (any `deleted_utc`, even a null one, which reads and lists treat as deleted too) stays deleted
+ * and out of every index.
  */
 function targetItem(modelClass: ModelClass<Model>, stored: Readonly<Item>): Item {
   const item = toItem(fromItem(modelClass, stored))
+  if (item[TTL_ATTRIBUTE] === undefined && stored[TTL_ATTRIBUTE] !== undefined)
+    item[TTL_ATTRIBUTE] = stored[TTL_ATTRIBUTE]
   if (stored.deleted_utc === undefined) return item
+  item.deleted_utc = stored.deleted_utc
   for (const attribute of Object.keys(item))
     if (KEY_ATTRIBUTE.test(attribute) && attribute !== 'pk' && attribute !== 'sk') delete item[attribute]
-  if (stored[TTL_ATTRIBUTE] !== undefined) item[TTL_ATTRIBUTE] = stored[TTL_ATTRIBUTE]
   return item
 }
 
