@@ -113,6 +113,8 @@ export async function buildApp(
   await app.register(authentication)
   await app.register(tenantStanding, {
     standings: services.TenantStandingCache,
+    // Counting its refused requests would write usage items of a tenant whose data was purged.
+    onOffboarded: (tenantId) => services.UsageMeter.forgetTenant(tenantId),
   })
   const redis = services.Redis
   const { tableName } = config.dynamodb

@@ -39,6 +39,8 @@ export class UsageMeter {
   #hourStartsAt = 0
   #hourEndsAt = 0
   #current = new Map<string, UsageCounts>()
+  /** Offboarded tenants: their data is gone, and counting them would write it again. */
+  readonly #forgotten = new Set<string>()
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -79,6 +81,12 @@ export class UsageMeter {
     this.#unsettled.delete(batchKey(batch.hour, batch.tenantId))
   }
 
+  /** The tenant was offboarded: what is counted for it and not yet handed out is dropped, and nothing more is counted. */
+  forgetTenant(tenantId: string): void {
+    this.#forgotten.add(tenantId)
+    for (const tenants of this.#open.values()) tenants.delete(tenantId)
+  }
+
   /** Whether anything is counted and not yet settled. */
   get pending(): boolean {
     if (this.#unsettled.size > 0) return true
@@ -87,6 +95,7 @@ export class UsageMeter {
   }
 
   #countsOf(tenantId: string): UsageCounts {
+    if (this.#forgotten.has(tenantId)) return new Map()
     const now = this.now()
     if (now >= this.#hourEndsAt || now < this.#hourStartsAt) this.#turnHour(now)
     let counts = this.#current.get(tenantId)

@@ -15,14 +15,24 @@ declare module 'fastify' {
   }
 }
 
-async function tenantStanding(app: FastifyInstance, { standings }: { standings: TenantStandingCache }) {
+export interface TenantStandingOptions {
+  standings: TenantStandingCache
+  /** A request of an offboarded tenant came (e.g. to stop metering a tenant whose data is gone). */
+  onOffboarded?: (tenantId: string) => void
+}
+
+async function tenantStanding(app: FastifyInstance, { standings, onOffboarded }: TenantStandingOptions) {
+  const check = (request: FastifyRequest, standing: TenantStanding) => {
+    if (standing.status === 'offboarded') onOffboarded?.(request.auth.tenantId)
+    return admit(request, standing)
+  }
   // Callback-style: a cached standing answers at once, without a promise to settle.
   app.addHook('onRequest', (request, _reply, done) => {
     if (!request.auth) return done()
     const known = standings.knownStandingOf(request.auth.tenantId)
-    if (known) return done(admit(request, known))
+    if (known) return done(check(request, known))
     standings.standingOf(request.auth.tenantId).then(
-      (standing) => done(admit(request, standing)),
+      (standing) => done(check(request, standing)),
       // A rejection without an error must not let the request through unchecked.
       (error: Error | undefined) => done(error ?? new Error('tenant standing unavailable')),
     )

@@ -3,6 +3,7 @@ import t from 'tap'
 import { servicesOf } from '../../../../src/container.js'
 import { buildTestApp } from '../../../helpers/app.js'
 import { expectError } from '../../../helpers/expect.js'
+import { scanTable } from '../../../helpers/table.js'
 
 t.test(
   "an offboarded tenant's tokens get 403, whatever their roles; the record stays for platform admins",
@@ -54,6 +55,37 @@ t.test(
     expectError(t, reactivate, 409, 'CONFLICT', 'an offboarded tenant is not made active again')
     const rename = await root({ method: 'PATCH', url: '/v2/tenants/acme', payload: { name: 'Renamed' } })
     expectError(t, rename, 409, 'CONFLICT', 'nor changed otherwise')
+  },
+)
+
+t.test(
+  "an offboarded tenant's refused requests are not metered: no usage item of it is written again",
+  async (t) => {
+    const app = await buildTestApp(t)
+    const root = app.as('platform', 'root', ['platform_admin'])
+    await root({ method: 'POST', url: '/v2/tenants', payload: { id: 'acme', name: 'Acme Corp' } })
+    const alice = app.as('acme', 'alice', ['tenant_admin'])
+    t.equal((await alice({ method: 'GET', url: '/v2/groups' })).statusCode, 200)
+    const { UsageFlusher, TenantStandingCache } = servicesOf(app.container)
+    t.ok(await UsageFlusher.flush())
+    const usage = async () =>
+      (await scanTable(app)).filter((item) => String(item.pk).startsWith('tenant#acme#usage'))
+    const before = await usage()
+    t.equal(before.length, 1, 'the active tenant was metered')
+
+    await app.document.send(
+      new UpdateCommand({
+        TableName: app.tableName,
+        Key: { pk: 'tenant#acme#profile', sk: 'tenant' },
+        UpdateExpression: 'SET #status = :offboarded',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':offboarded': 'offboarded' },
+      }),
+    )
+    TenantStandingCache.clear()
+    for (let n = 0; n < 3; n++) t.equal((await alice({ method: 'GET', url: '/v2/groups' })).statusCode, 403)
+    t.ok(await UsageFlusher.flush())
+    t.strictSame(await usage(), before, 'neither its requests nor the reads of its standing were added')
   },
 )
 
