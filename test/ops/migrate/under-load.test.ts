@@ -4,7 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { servicesOf } from '../../../src/container.js'
-import { runMigration } from '../../../src/ops/migrate/index.js'
+import { OUTCOMES } from '../../../src/ops/migrate/counts.js'
+import { reconciliation, runMigration } from '../../../src/ops/migrate/index.js'
 import { modelsByName, planItem } from '../../../src/ops/migrate/plan.js'
 import { groups } from '../../../src/resources/groups.js'
 import { serviceToken } from '../../../src/resources/index.js'
@@ -115,6 +116,12 @@ t.test('a migration under a load of GETs and PATCHes of the same items', async (
     'migrated, or stored current by a PATCH first',
   )
   t.ok(summary.counts.migrated > 0)
+  t.equal(
+    OUTCOMES.reduce((sum, outcome) => sum + summary.counts[outcome], 0),
+    summary.counts.scanned,
+    'the outcomes add up to what was scanned',
+  )
+  t.match(reconciliation(summary.counts), new RegExp(`^scanned ${GROUPS} = migrated \\d+`))
   t.comment(
     `migrated ${summary.counts.migrated}, current ${summary.counts.current}, conflicts ${summary.counts.conflicts}`,
   )
