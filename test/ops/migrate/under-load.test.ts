@@ -3,14 +3,11 @@
 // change is lost, and every item ends current.
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { servicesOf } from '../../../src/container.js'
 import { OUTCOMES } from '../../../src/ops/migrate/counts.js'
 import { reconciliation, runMigration } from '../../../src/ops/migrate/index.js'
 import { modelsByName, planItem } from '../../../src/ops/migrate/plan.js'
-import { groups } from '../../../src/resources/groups.js'
-import { serviceToken } from '../../../src/resources/index.js'
-import { ResourceService } from '../../../src/services/resource-service.js'
 import { buildTestApp } from '../../helpers/app.js'
+import { serveGroupsAs } from '../../helpers/groups-service.js'
 import { migrationTable, VERSIONED_MODELS } from '../../helpers/migration.js'
 import { VersionedGroup, v1Item } from '../../helpers/versioned-group.js'
 
@@ -18,23 +15,7 @@ const GROUPS = 300
 const WORKERS = 6
 
 t.test('a migration under a load of GETs and PATCHes of the same items', async (t) => {
-  const testApp = await buildTestApp(t, {
-    register: (container) => {
-      let service: ResourceService<InstanceType<typeof VersionedGroup>, unknown, unknown> | undefined
-      container.register(serviceToken(groups), {
-        useFactory: () => {
-          const { TableGateway, ChangeWriter, Clock } = servicesOf(container)
-          service ??= new ResourceService(
-            { ...groups, model: VersionedGroup },
-            TableGateway,
-            ChangeWriter,
-            Clock,
-          )
-          return service
-        },
-      })
-    },
-  })
+  const testApp = await buildTestApp(t, { register: serveGroupsAs(VersionedGroup) })
   const table = await migrationTable(t, {
     endpoint: testApp.config.dynamodb.endpoint as string,
     tableName: testApp.tableName,
