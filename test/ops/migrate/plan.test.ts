@@ -37,3 +37,14 @@ t.test('an item the model cannot read fails with why, not the run', async (t) =>
     reason: /not readable as group/,
   })
 })
+
+t.test(
+  'keys of an index the model no longer has are removed; an item with today’s keys is current',
+  async (t) => {
+    const current = migrated(planItem(models, v1))
+    t.match(planItem(models, current), { kind: 'current' })
+    const plan = planItem(models, { ...current, gsi5_pk: 'tenant#acme#old', gsi5_sk: 'x' })
+    t.match(plan, { kind: 'migrate', from: 3, to: 3 })
+    t.notOk('gsi5_pk' in migrated(plan) || 'gsi5_sk' in migrated(plan))
+  },
+)
