@@ -1,8 +1,9 @@
 // An archive: the items last updated before a cutoff (or only the soft-deleted ones) are written
 // to a backup of kind `archive`, and only once it is complete (manifest written, then read back and
 // verified) is each deleted, on condition that it is still the item archived. An item changed since
-// stays, counted `changed since, kept`. A run stopped during the deletes leaves a complete archive;
-// `resume` finishes its deletes. Per model: archived = deleted + changed + gone.
+// stays, counted `changed since, kept`. `resume` goes on with a run stopped while writing (from its
+// checkpoints), or finishes the deletes of a complete archive. Per model: archived = deleted +
+// changed + gone.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import {
   BackupError,
@@ -38,7 +39,7 @@ export interface ArchiveOptions extends Partial<ArchiveSelection> {
   target: BackupStore
   segments: number
   knownModels: readonly string[]
-  /** Finish the deletes of the archive already at `target` instead of writing one. */
+  /** Go on with the run stopped at `target`: its writing (same selection), or its deletes. */
   resume?: boolean
   /** Deletes in flight at once. */
   concurrency: number
@@ -85,8 +86,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveSummary> 
     throw new BackupError(
       `${target.location} already holds an archive: --resume finishes its deletes, or archive to a new location`,
     )
-  if (existing === undefined && options.resume)
-    throw new BackupError(`${target.location} holds no complete archive to resume`)
+  // Resuming a run stopped while writing goes on from its checkpoints (same selection), then deletes.
   if (existing === undefined) await writeArchive(options)
 
   const backup = await readBackup(target)
@@ -142,6 +142,7 @@ async function writeArchive(options: ArchiveOptions): Promise<void> {
       ...(selection.deletedOnly ? { deletedOnly: true } : {}),
     },
     knownModels: options.knownModels,
+    ...(options.resume ? { resume: true } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     onItems: (items) => options.onArchived?.(items),
   })

@@ -138,6 +138,27 @@ t.test('archive', async (t) => {
     )
   })
 
+  t.test('a run stopped while writing deletes nothing, and --resume goes on with it', async (t) => {
+    const dir = await tempFolder(t)
+    const stop = new AbortController()
+    const selection = { before: cutoff, model: 'group', tenantId: 'globex' }
+    await t.rejects(
+      archive({
+        ...base,
+        ...selection,
+        target: openStore(dir),
+        signal: stop.signal,
+        onArchived: () => stop.abort(),
+      }),
+      { message: /stopped: .*finish it with --resume/ },
+    )
+    const stored = async () => (await groupRows()).some((line) => line.includes(theirs))
+    t.ok(await stored(), 'nothing deleted')
+    const resumed = await archive({ ...base, ...selection, target: openStore(dir), resume: true })
+    t.strictSame(resumed.counts.group, { archived: 1, deleted: 1, changed: 0, gone: 0 })
+    t.notOk(await stored(), 'archived, then deleted')
+  })
+
   t.test('a run stopped before its deletes leaves a complete archive, and --resume deletes', async (t) => {
     const dir = await tempFolder(t)
     const stop = new AbortController()
