@@ -81,7 +81,7 @@ export async function meteringCost(table: BenchTable, logDir: string): Promise<T
     const difference = cpu('metered') - cpu('unmetered')
     const inProcess = await meteringMicrosPerRequest()
     console.log(
-      `server CPU per request (medians): ${cpu('metered').toFixed(1)} µs metered, ${cpu('unmetered').toFixed(1)} µs not: ${difference.toFixed(1)} µs apart (rounds this short carry a few µs of noise)`,
+      `server CPU per request (medians): ${cpu('metered').toFixed(1)} µs metered, ${cpu('unmetered').toFixed(1)} µs not: ${difference.toFixed(1)} µs apart (within the noise of these rounds unless the machine is quiet and the rounds long)`,
     )
     console.log(
       `metering work per request, in process (one call tagged and counted, the request counted; ${TENANTS} tenants): ${inProcess.toFixed(3)} µs\n`,
