@@ -51,8 +51,9 @@ export async function runBackup(context: ScriptContext, command: BackupCommand, 
       onItems: (items, scanned) => progress.add(scanned, { 'backed up': items }),
     })
     progress.stop()
+    const peakMegabytes = Math.round(process.resourceUsage().maxRSS / 1024)
     output.out(
-      `backed up ${manifest.items} items of ${tableName} to ${command.to} in ${manifest.parts.length} parts`,
+      `backed up ${manifest.items} items of ${tableName} to ${command.to} in ${manifest.parts.length} parts (peak RSS ${peakMegabytes} MB)`,
     )
     for (const [model, count] of Object.entries(manifest.counts)) output.out(`  ${model}: ${count}`)
     return 0

@@ -113,7 +113,11 @@ export async function writeBackup(options: WriteBackupOptions): Promise<Manifest
           open.set(page.segment, current)
         }
         if (current) {
-          await current.writer.add(page.items)
+          // The items are text in the part once add() returns; emptying the page lets them die
+          // young instead of being promoted while the part drains (which doubles the RSS).
+          const added = current.writer.add(page.items)
+          page.items.length = 0
+          await added
           current.lastKey = page.lastKey
         }
         if (!page.lastKey || (current && current.writer.textBytes >= limit))

@@ -2,15 +2,7 @@
 import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
 import t from 'tap'
 import { openStore, restoreBackup, writeBackup } from '../../../src/ops/backup/index.js'
-import {
-  canonicalItem,
-  putRaw,
-  rawClient,
-  rawItems,
-  TEST_BATCH,
-  tableContents,
-  tempFolder,
-} from '../../helpers/backup.js'
+import { putRaw, rawClient, rawItems, TEST_BATCH, tableContents, tempFolder } from '../../helpers/backup.js'
 import { createTestTable } from '../../helpers/dynamodb.js'
 
 t.test('restore modes and tenants', async (t) => {
