@@ -46,6 +46,9 @@ export async function verifiedTenantExport(
     throw new BackupError(`${where} holds only part of the tenant's items (filtered by more than the tenant)`)
   if (manifest.table.name !== tableName)
     throw new BackupError(`${where} was exported from table ${manifest.table.name}, not ${tableName}`)
+  // Offboarding an id that holds nothing would only reserve it (a typo?).
+  if (manifest.items === 0)
+    throw new BackupError(`${where} holds no item: tenant ${tenantId} has no data to purge`)
   const items = new Map<string, ExportedItem>()
   for await (const item of backup.items())
     items.set(keyText(item), { hash: itemHash(item), model: modelOf(item) })

@@ -107,6 +107,23 @@ t.test('tenant export and purge', async (t) => {
     t.equal((await script('tenant-export', ['--tenant', 'globex', '--to', other])).status, 0)
     await t.rejects(purge({ export: other }), { message: /exports tenant globex, not acme/ })
 
+    const nobody = join(dir, 'nobody')
+    t.equal((await script('tenant-export', ['--tenant', 'nobody', '--to', nobody])).status, 0)
+    await t.rejects(
+      purgeTenant({
+        client,
+        tableName: app.tableName,
+        tenantId: 'nobody',
+        confirm: 'nobody',
+        source: openStore(nobody),
+        actor: 'test-operator',
+        segments: 2,
+        concurrency: 4,
+        settleMs: 0,
+      }),
+      { message: /holds no item: tenant nobody has no data to purge/ },
+    )
+
     const full = join(dir, 'full')
     await writeBackup({
       client,
