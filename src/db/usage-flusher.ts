@@ -31,6 +31,8 @@ const CLOSE_PASSES = 3
 export class UsageFlusher {
   #timer: NodeJS.Timeout | undefined
   #running: Promise<boolean> | undefined
+  /** Aborted at close: a flush under way then (DynamoDB stalled) must not hold the close up. */
+  readonly #stopping = new AbortController()
   #report: (failure: FlushFailure) => void = () => {}
 
   /** @param client a client without cached middleware (createDynamoDbClient), so calls take a signal */
@@ -50,7 +52,7 @@ export class UsageFlusher {
    * Writes every batch the meter hands out; resolves whether all of them were written. Never
    * rejects. A flush asked for while one runs waits for it instead of starting another.
    */
-  flush(signal?: AbortSignal, closing = false): Promise<boolean> {
+  flush(signal: AbortSignal = this.#stopping.signal, closing = false): Promise<boolean> {
     if (this.#running) return this.#running
     const running = this.#flushOnce(signal, closing).finally(() => {
       this.#running = undefined
@@ -65,6 +67,8 @@ export class UsageFlusher {
    */
   async close(): Promise<void> {
     clearInterval(this.#timer)
+    // What it was writing stays unsettled, and the passes below send it again (it is idempotent).
+    this.#stopping.abort()
     await this.#running
     const signal = AbortSignal.timeout(this.options.closeTimeoutMs)
     for (let pass = 0; pass < CLOSE_PASSES && this.meter.pending; pass++) {
@@ -72,7 +76,7 @@ export class UsageFlusher {
     }
   }
 
-  async #flushOnce(signal: AbortSignal | undefined, closing: boolean): Promise<boolean> {
+  async #flushOnce(signal: AbortSignal, closing: boolean): Promise<boolean> {
     const batches = this.meter.takeBatches()
     let next = 0
     let unwritten = 0
@@ -90,11 +94,12 @@ export class UsageFlusher {
     }
     const workers = Math.min(this.options.concurrency, batches.length)
     await Promise.all(Array.from({ length: workers }, worker))
-    if (unwritten > 0) this.#report({ error: lastError, unwritten, closing })
+    const stopped = !closing && this.#stopping.signal.aborted
+    if (unwritten > 0 && !stopped) this.#report({ error: lastError, unwritten, closing })
     return unwritten === 0
   }
 
-  async #write(batch: UsageBatch, signal: AbortSignal | undefined): Promise<void> {
+  async #write(batch: UsageBatch, signal: AbortSignal): Promise<void> {
     const now = this.options.now?.() ?? new Date()
     const expiresAt = batch.hour + SECONDS_PER_HOUR + this.options.retentionSeconds
     const input = addUsageInput(this.options.tableName, this.meter.instanceId, batch, { expiresAt, now })

@@ -72,9 +72,9 @@ export function addUsageInput(
 export function addUsage(
   client: DynamoDBClient,
   input: UpdateItemCommandInput,
-  signal?: AbortSignal,
+  signal: AbortSignal,
 ): Promise<unknown> {
-  return client.send(new UpdateItemCommand(input), signal ? { abortSignal: signal } : {})
+  return client.send(new UpdateItemCommand(input), { abortSignal: signal })
 }
 
 /** What one stored hour holds: its counters by kind, then by name. */

@@ -4,7 +4,9 @@
 import t, { type Test } from 'tap'
 import { servicesOf } from '../../src/container.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
+import { testDynamoDbEndpoint } from '../helpers/dynamodb.js'
 import { failAttempts, throttling, timeout } from '../helpers/faults.js'
+import { startTcpProxy } from '../helpers/tcp-proxy.js'
 import { storedUsage } from '../usage/helpers.js'
 
 const isUsageWrite = (input: unknown) =>
@@ -81,4 +83,24 @@ t.test('close flushes what is left', async (t) => {
   await reads(t, testApp, 2)
   await testApp.app.close()
   t.strictSame((await storedUsage(testApp, 'acme')).requests, listed(2))
+})
+
+t.test('a flush under way when DynamoDB stalls does not hold the close up', async (t) => {
+  const proxy = await startTcpProxy(await testDynamoDbEndpoint())
+  t.teardown(() => proxy.close())
+  const testApp = await buildTestApp(t, {
+    env: {
+      DYNAMODB_ENDPOINT: proxy.endpoint,
+      DYNAMODB_REQUEST_TIMEOUT_MS: '15000',
+      DYNAMODB_MAX_ATTEMPTS: '1',
+    },
+  })
+  await reads(t, testApp, 2)
+  proxy.hang()
+  const stalled = servicesOf(testApp.container).UsageFlusher.flush()
+  const started = performance.now()
+  await testApp.app.close()
+  const took = performance.now() - started
+  t.ok(took < 8_000, `closed in ${Math.round(took)} ms: the close's own 5 s, not the stalled call's 15 s`)
+  t.equal(await stalled, false, 'the stalled flush was given up')
 })
