@@ -43,15 +43,17 @@ export async function migratePage(
   segment: SegmentRecord,
   page: ScanPage,
 ): Promise<Counts> {
-  const pending = new Map((segment.pending ?? []).map(([pk, sk, version]) => [`${pk}\n${sk}`, version]))
+  // What an earlier attempt had under way stays listed until the scan meets those items (a page
+  // may end elsewhere than the earlier attempt's did): killed again, the next still counts them.
+  const carried = segment.pending ?? []
+  const pending = new Map(carried.map(([pk, sk, version]) => [`${pk}\n${sk}`, version]))
   const planned = page.items.filter((item) => planItem(context.models, fromWire(item)).kind === 'migrate')
-  // What an earlier attempt had under way in this page stays listed: killed again part-way, the
-  // next attempt still counts those writes.
   if (context.records && planned.length > 0)
     await context.records.store.putSegment(context.records.runId, {
       ...segment,
-      pending: [...(segment.pending ?? []), ...planned.map(pendingItem)],
+      pending: [...carried, ...planned.map(pendingItem)],
     })
+  const met = new Set<string>()
   const counts = zeroCounts()
   counts.scanned = page.items.length
   const failures: FailedItem[] = []
@@ -61,6 +63,7 @@ export async function migratePage(
     const [pk, sk, version] = pendingItem(scanned)
     let outcome = result.outcome
     const key = `${pk}\n${sk}`
+    if (pending.has(key)) met.add(key)
     if (outcome === 'current' && result.conflicts === 0 && pending.has(key) && pending.get(key) === version)
       outcome = 'migrated'
     counts[outcome] += 1
@@ -73,7 +76,9 @@ export async function migratePage(
   segment.read += page.scanned
   segment.lastKey = page.lastKey ?? null
   segment.failures = [...segment.failures, ...failures].slice(0, MAX_FAILURES_KEPT)
-  delete segment.pending
+  const unmet = carried.filter(([pk, sk]) => !met.has(`${pk}\n${sk}`))
+  if (unmet.length > 0) segment.pending = unmet
+  else delete segment.pending
   if (context.records) await context.records.store.putSegment(context.records.runId, segment)
   return counts
 }

@@ -224,3 +224,26 @@ t.test('killed twice in the same page, the third attempt still counts every item
   t.equal(first + second + third.attempt.migrated, items.length, 'the attempts add up')
   t.match(third.counts, { scanned: 30, migrated: 30, current: 0, failed: 0 })
 })
+
+t.test('resumed with smaller pages than the attempt that died, it still counts each item once', async (t) => {
+  const table = await migrationTable(t)
+  const items = Array.from({ length: 30 }, (_, n) => group(`S${String(n).padStart(2, '0')}`))
+  await table.putRaw(items)
+  let recordWrites = 0
+  table.client.middlewareStack.add(
+    (next) => async (args) => {
+      const pk = (args.input as { Item?: Record<string, { S?: string }> }).Item?.pk?.S
+      // The checkpoint after the second page, whose items were written.
+      if (pk?.startsWith('migration#run#') && ++recordWrites === 4) throw new Error('the process died here')
+      return next(args)
+    },
+    { step: 'initialize', name: 'dies' },
+  )
+  await t.rejects(runMigration(table.options({ segments: 1, pageSize: 10 })), {
+    message: 'the process died here',
+  })
+  const recorded = (await migrationRuns(table.client, table.tableName))[0]?.counts.migrated ?? 0
+  const summary = await runMigration(table.options({ segments: 1, pageSize: 3 }))
+  t.equal(recorded + summary.attempt.migrated, items.length, 'the attempts add up')
+  t.match(summary.counts, { scanned: 30, migrated: 30, current: 0 })
+})
