@@ -63,6 +63,11 @@ export async function migrateItem(context: WriteContext, scanned: WireItem): Pro
       ),
     )
     if (!fresh.Item) return { outcome: 'gone', conflicts: conflicts + 1 }
+    // Every write of the API raises `version`; an item now current at the version it was planned
+    // from was written by a migration: this put, whose answer was lost and whose retry by the SDK
+    // found it done, or the put of an attempt killed before its checkpoint.
+    if (sameVersion(fresh.Item, stored) && planItem(context.models, fromWire(fresh.Item)).kind === 'current')
+      return { outcome: 'migrated', conflicts, migration }
     stored = fresh.Item
   }
 }
@@ -110,6 +115,10 @@ export async function withBackoff<T>(backoff: BackoffOptions, call: () => Promis
       await sleep(backoffDelay(attempt + 1, backoff))
     }
   }
+}
+
+function sameVersion(a: WireItem, b: WireItem): boolean {
+  return JSON.stringify(a.version) === JSON.stringify(b.version)
 }
 
 function errorName(error: unknown): string {

@@ -53,6 +53,29 @@ t.test('throttled writes are retried with backoff', async (t) => {
   )
 })
 
+t.test('a write whose answer was lost (the SDK retries and finds it done) counts as migrated', async (t) => {
+  const table = await migrationTable(t)
+  await table.putRaw(groups(10))
+  // Applied by DynamoDB, then a timeout, inside the SDK's retry loop: its retry of the same
+  // conditional put is refused, as the write it repeats is already there.
+  let lost = 0
+  table.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const pk = (args.input as { Item?: Record<string, { S?: string }> }).Item?.pk?.S
+      if (context.commandName !== 'PutItemCommand' || !pk?.startsWith('tenant#') || lost >= 3)
+        return next(args)
+      lost++
+      await next(args)
+      throw sdkError('TimeoutError', 0)
+    },
+    { step: 'finalizeRequest', name: 'loseAnswers' },
+  )
+  const summary = await runMigration(table.options())
+  t.equal(lost, 3)
+  t.match(summary.counts, { scanned: 10, migrated: 10, current: 0, failed: 0 })
+  t.match((await runMigration(table.options())).counts, { scanned: 10, migrated: 0, current: 10 })
+})
+
 t.test(
   'an item that fails for another reason is counted, listed by key, and migrated next time',
   async (t) => {
