@@ -109,20 +109,14 @@ async function overwrite(
   batch: BatchOptions,
   tally: Tally,
 ) {
-  const failed = await batchWriteWire(
-    client,
-    tableName,
-    items.map((Item) => ({ PutRequest: { Item } })),
-    batch,
-  )
+  const requests = items.map((Item) => ({ PutRequest: { Item } }))
+  const failed = await batchWriteWire(client, tableName, requests, batch)
   // Unprocessed requests come back as new objects: they are matched to the items by key.
-  const failedKeys = new Map(
-    failed.map(({ request, error }) => [keyText(request.PutRequest?.Item ?? {}), error]),
-  )
+  const failedKeys = new Set(failed.map(({ request }) => keyText(request.PutRequest?.Item ?? {})))
   for (const item of items) {
-    const key = keyText(item)
-    if (failedKeys.has(key)) tally(item, 'failed', failedKeys.get(key))
-    else tally(item, 'restored')
+    if (!failedKeys.has(keyText(item))) tally(item, 'restored')
+    // A batch fails whole when one of its items is refused: each is tried alone, so only that one fails.
+    else await putOne(client, new PutItemCommand({ TableName: tableName, Item: item }), item, tally)
   }
 }
 
@@ -137,23 +131,27 @@ async function putIfMissing(
   const worker = async () => {
     while (next < items.length) {
       const item = items[next++] as WireItem
-      try {
-        await client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        )
-        tally(item, 'restored')
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) tally(item, 'skipped')
-        else tally(item, 'failed', error)
-      }
+      const put = new PutItemCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      })
+      await putOne(client, put, item, tally)
     }
   }
   // A put carries one item where a batch carries 25: as many in flight as a batch's items.
   await Promise.all(Array.from({ length: Math.min(items.length, 25 * batch.concurrency) }, worker))
+}
+
+/** One put: restored, skipped (its condition found the item there) or failed. */
+async function putOne(client: DynamoDBClient, put: PutItemCommand, item: WireItem, tally: Tally) {
+  try {
+    await client.send(put)
+    tally(item, 'restored')
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) tally(item, 'skipped')
+    else tally(item, 'failed', error)
+  }
 }
 
 async function prepareTable(client: DynamoDBClient, tableName: string, manifest: Manifest, create: boolean) {
