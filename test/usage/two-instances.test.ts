@@ -1,8 +1,10 @@
-// Two instances on one table serve a known workload for two tenants; once both have closed, each
-// tenant's stored usage is exactly what DynamoDB Local returned for that tenant's calls (recorded
-// here from each call's key, apart from the app's own tagging), with every request counted.
+// Two instances on one table serve a known workload for two tenants, flushing every second; once
+// both have closed, each tenant's stored usage is exactly what DynamoDB Local returned for that
+// tenant's calls (recorded here from each call's key, apart from the app's own tagging), with
+// every request counted.
 import t, { type Test } from 'tap'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
+import { until } from '../helpers/until.js'
 import { recordCapacity, storedUsage, type TenantCapacity } from './helpers.js'
 
 type Expected = Map<string, { requests: Record<string, number>; items: number }>
@@ -53,15 +55,21 @@ async function workload(t: Test, testApp: TestApp, tenantId: string, rounds: num
 }
 
 t.test('two instances, two tenants: stored usage is what DynamoDB returned, per tenant', async (t) => {
-  const first = await buildTestApp(t)
+  // Both flush every second while they serve, as well as when they close: many flushes of each
+  // instance add to the same hour items.
+  const env = { USAGE_FLUSH_SECONDS: '1' }
+  const first = await buildTestApp(t, { env })
   const table = { endpoint: String(first.config.dynamodb.endpoint), tableName: first.tableName }
-  const second = await buildTestApp(t, { table })
+  const second = await buildTestApp(t, { table, env })
   const capacity = new Map<string, TenantCapacity>()
   recordCapacity(first, capacity)
   recordCapacity(second, capacity)
   const expected: Expected = new Map()
 
   await workload(t, first, 'acme', 4, expected)
+  // What the instances flushed while serving is in the table before the rest is counted.
+  const flushed = await until(async () => (await storedUsage(first, 'acme')).items > 0, 10_000, 200)
+  t.ok(flushed, 'the first instance flushed while it served')
   await workload(t, second, 'acme', 3, expected)
   await workload(t, second, 'globex', 2, expected)
   await workload(t, first, 'globex', 5, expected)
