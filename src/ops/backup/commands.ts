@@ -78,6 +78,7 @@ export async function runRestore(
 ) {
   const tableName = command.table ?? context.tableName
   output.err(`verifying ${command.from} (every part is read through before anything is written)`)
+  let verifying: ReturnType<typeof startProgress> | undefined
   let progress: ReturnType<typeof startProgress> | undefined
   try {
     const summary = await restoreBackup({
@@ -88,7 +89,12 @@ export async function runRestore(
       ...(command.tenant ? { tenantId: command.tenant } : {}),
       batch,
       signal: context.signal,
+      onPartVerified: (part) => {
+        verifying ??= startProgress({ label: `verifying ${command.from}` })
+        verifying.add(part.items)
+      },
       onVerified: (_manifest, items) => {
+        verifying?.stop()
         progress = startProgress({ label: `restore into ${tableName}`, total: items })
       },
       onItems: (items) => progress?.add(items),
@@ -97,6 +103,7 @@ export async function runRestore(
     report(summary, tableName, output)
     return summary.reconciled && !summary.stopped && summary.failures.length === 0 ? 0 : 1
   } catch (error) {
+    if (!progress) verifying?.stop()
     progress?.stop()
     return failed('refused', error, output)
   }

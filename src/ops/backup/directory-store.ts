@@ -1,8 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import { mkdir, open, readFile, rename, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import type { BackupStore } from './backup-store.js'
 import { BackupError } from './manifest.js'
 
@@ -13,8 +12,17 @@ export class DirectoryStore implements BackupStore {
   async write(name: string, body: Readable): Promise<void> {
     const path = this.path(name)
     await mkdir(dirname(path), { recursive: true })
-    // flush: the data reaches the disk before the stream closes, so "written" means durable.
-    await pipeline(body, createWriteStream(path, { flush: true }))
+    const file = await open(path, 'w')
+    try {
+      for await (const chunk of body) {
+        for (let rest = chunk as Buffer; rest.length > 0; )
+          rest = rest.subarray((await file.write(rest)).bytesWritten)
+      }
+      // On the disk before the write counts as done: the part's items may be deleted after it.
+      await file.sync()
+    } finally {
+      await file.close()
+    }
   }
 
   async read(name: string): Promise<Readable> {

@@ -11,7 +11,7 @@ import { ALL_MODELS } from '../../resources/index.js'
 import type { WireItem } from '../parallel-scan.js'
 import type { BackupStore } from './backup-store.js'
 import { keyText, modelOf } from './item-json.js'
-import { BackupError, type Manifest } from './manifest.js'
+import { BackupError, type Manifest, type ManifestPart } from './manifest.js'
 import { readBackup } from './read-backup.js'
 
 export const RESTORE_MODES = ['missing-only', 'overwrite'] as const
@@ -30,6 +30,8 @@ export interface RestoreOptions {
   createTable?: boolean
   batch: BatchOptions
   signal?: AbortSignal
+  /** Each part once it is verified (before anything is written). */
+  onPartVerified?: (part: ManifestPart) => void
   /** After the backup is verified, before anything is written. */
   onVerified?: (manifest: Manifest, items: number) => void
   onItems?: (items: number, counts: Record<string, number>) => void
@@ -54,7 +56,10 @@ export interface RestoreSummary {
 
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreSummary> {
   const { client, tableName, mode } = options
-  const backup = await readBackup(options.source, options.tenantId ? { tenantId: options.tenantId } : {})
+  const backup = await readBackup(options.source, {
+    ...(options.tenantId ? { tenantId: options.tenantId } : {}),
+    ...(options.onPartVerified ? { onPartVerified: options.onPartVerified } : {}),
+  })
   const { manifest } = backup
   const backupTenant = manifest.filter.tenantId
   if (options.tenantId && backupTenant && backupTenant !== options.tenantId)
