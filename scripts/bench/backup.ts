@@ -1,4 +1,4 @@
-// `npm run bench:backup` (`-- --quick` for CI): backup and restore against the raw DynamoDB work
+// `npm run bench:backup` (`-- --quick` for CI, `-- --items N` for another size): backup and restore against the raw DynamoDB work
 // under them, in the same run on the same table: a backup against a parallel scan that only
 // counts, a restore (overwrite) against BatchWriteItem of the same items from memory; then the
 // peak RSS of the compiled backup script over the whole table, in a process of its own.
@@ -19,7 +19,8 @@ import { projectRoot, startDynamoDbLocal } from '../dynamodb-local.js'
 import { formatCount, formatRatio, median, printTable } from './measure.js'
 
 const quick = process.argv.includes('--quick')
-const ITEMS = quick ? 5_000 : 100_000
+const itemsOption = process.argv.indexOf('--items')
+const ITEMS = itemsOption > 0 ? Number(process.argv[itemsOption + 1]) : quick ? 5_000 : 100_000
 const ROUNDS = quick ? 1 : 3
 const SEGMENTS = 4
 const BATCH: BatchOptions = {

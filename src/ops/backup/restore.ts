@@ -81,23 +81,35 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
       failures.push({ key: keyText(item), model: modelOf(item), error: describe(error) })
   }
 
-  const write = mode === 'overwrite' ? overwrite : putIfMissing
-  const chunkSize = 25 * Math.max(1, options.batch.concurrency)
-  let chunk: WireItem[] = []
-  const flush = async () => {
-    const items = chunk
-    chunk = []
-    await write(client, tableName, items, options.batch, tally)
-    const done: Record<string, number> = {}
-    for (const item of items) done[modelOf(item)] = (done[modelOf(item)] ?? 0) + 1
-    options.onItems?.(items.length, done)
+  // Workers take the next items as they become free, so every one of them always has a write in
+  // flight (a batch of 25, or one conditional put) while the parts are read.
+  const overwriting = mode === 'overwrite'
+  const source = backup.items()
+  const take = async (count: number) => {
+    const items: WireItem[] = []
+    while (items.length < count && !options.signal?.aborted) {
+      const next = await source.next()
+      if (next.done) break
+      items.push(next.value)
+    }
+    return items
   }
-  for await (const item of backup.items()) {
-    if (options.signal?.aborted) break
-    chunk.push(item)
-    if (chunk.length >= chunkSize) await flush()
+  const concurrency = Math.max(1, options.batch.concurrency)
+  const worker = async () => {
+    for (
+      let items = await take(overwriting ? 25 : 1);
+      items.length > 0;
+      items = await take(overwriting ? 25 : 1)
+    ) {
+      if (overwriting) await overwrite(client, tableName, items, { ...options.batch, concurrency: 1 }, tally)
+      else for (const item of items) await putIfMissing(client, tableName, item, tally)
+      const done: Record<string, number> = {}
+      for (const item of items) done[modelOf(item)] = (done[modelOf(item)] ?? 0) + 1
+      options.onItems?.(items.length, done)
+    }
   }
-  if (!options.signal?.aborted && chunk.length > 0) await flush()
+  // A put carries one item where a batch carries 25: as many puts in flight as a batch's items.
+  await Promise.all(Array.from({ length: overwriting ? concurrency : 25 * concurrency }, worker))
 
   const reconciled = Object.values(counts).every(
     (entry) => entry.restored + entry.skipped + entry.failed === entry.expected,
@@ -125,27 +137,13 @@ async function overwrite(
   }
 }
 
-async function putIfMissing(
-  client: DynamoDBClient,
-  tableName: string,
-  items: WireItem[],
-  batch: BatchOptions,
-  tally: Tally,
-) {
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as WireItem
-      const put = new PutItemCommand({
-        TableName: tableName,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      })
-      await putOne(client, put, item, tally)
-    }
-  }
-  // A put carries one item where a batch carries 25: as many in flight as a batch's items.
-  await Promise.all(Array.from({ length: Math.min(items.length, 25 * batch.concurrency) }, worker))
+function putIfMissing(client: DynamoDBClient, tableName: string, item: WireItem, tally: Tally) {
+  const put = new PutItemCommand({
+    TableName: tableName,
+    Item: item,
+    ConditionExpression: 'attribute_not_exists(pk)',
+  })
+  return putOne(client, put, item, tally)
 }
 
 /** One put: restored, skipped (its condition found the item there) or failed. */

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream'
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
+import type { S3Client } from '@aws-sdk/client-s3'
 import type { BackupStore } from './backup-store.js'
 import { BackupError } from './manifest.js'
+import { s3Sdk } from './s3-client.js'
 
 /** S3's minimum part size; one part in flight per upload keeps a writer's memory near this. */
 const UPLOAD_PART_BYTES = 5 * 1024 * 1024
@@ -17,7 +17,7 @@ export class S3Store implements BackupStore {
   ) {}
 
   async write(name: string, body: Readable): Promise<void> {
-    const upload = new Upload({
+    const upload = new (s3Sdk().storage.Upload)({
       client: this.client,
       params: { Bucket: this.bucket, Key: this.key(name), Body: body },
       queueSize: 1,
@@ -41,13 +41,15 @@ export class S3Store implements BackupStore {
   }
 
   async writeText(name: string, text: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(name), Body: text }))
+    await this.client.send(
+      new (s3Sdk().s3.PutObjectCommand)({ Bucket: this.bucket, Key: this.key(name), Body: text }),
+    )
   }
 
   private async get(name: string): Promise<Readable | undefined> {
     try {
       const output = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.key(name) }),
+        new (s3Sdk().s3.GetObjectCommand)({ Bucket: this.bucket, Key: this.key(name) }),
       )
       return output.Body as Readable
     } catch (error) {
