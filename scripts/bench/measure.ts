@@ -1,5 +1,7 @@
 // Timing helpers shared by the benchmarks. Machines here are noisy, so every library is measured in
-// the same process, in interleaved rounds, and compared by the median of those rounds.
+// the same process, in interleaved rounds, and compared by the median of those rounds. Calls are
+// timed in the process's CPU time, not on the wall clock: on a busy machine a long call is more
+// often interrupted than a short one, and wall time would count that against the slower library.
 import { Bench } from 'tinybench'
 
 export interface Case {
@@ -11,8 +13,10 @@ export interface Case {
 
 export interface RoundsOptions {
   rounds: number
-  /** Time budget per case and round, in milliseconds. */
+  /** CPU time budget per case and round, in milliseconds. */
   timeMs: number
+  /** Warm-up per case and round, in milliseconds (tinybench's default, 250, when absent). */
+  warmupMs?: number
 }
 
 /** Operations per second of each case: the median over `rounds` interleaved rounds. */
@@ -24,7 +28,13 @@ export async function opsPerSecond(
   for (let round = 0; round < options.rounds; round++) {
     // Alternate the order so that no case always runs first (cold) or last (after the others' garbage).
     const ordered = round % 2 === 0 ? cases : [...cases].reverse()
-    const bench = new Bench({ time: options.timeMs, warmup: true, throws: true })
+    const bench = new Bench({
+      now: cpuMilliseconds,
+      time: options.timeMs,
+      warmup: true,
+      ...(options.warmupMs === undefined ? {} : { warmupTime: options.warmupMs }),
+      throws: true,
+    })
     for (const c of ordered) bench.add(c.name, c.run, { async: false })
     await bench.run()
     for (const task of bench.tasks) {
@@ -35,6 +45,12 @@ export async function opsPerSecond(
     }
   }
   return new Map([...samples].map(([name, values]) => [name, median(values)]))
+}
+
+/** CPU time this process has used (every thread: the collector's work counts too). */
+function cpuMilliseconds(): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
 }
 
 export function median(values: readonly number[]): number {

@@ -2,6 +2,7 @@
 // computed from the model's own definitions. The per-class layout is worked out once and cached,
 // because this runs on every read and write.
 import { type IndexDefinition, type IndexName, keyAttributes } from './indexes.js'
+import { compileItemWriter } from './item-writer.js'
 import type { Model, ModelClass, Upcaster } from './model.js'
 import { toCamelCase, toSnakeCase } from './naming.js'
 import { newerThanCode, storedVersionOf, upcastStepsOf, upcastWith } from './upcast.js'
@@ -62,24 +63,18 @@ export function modelNameOf(modelClass: ModelClass<Model>): string {
  * index key. A model read from an item of a newer version than this code knows is refused (503).
  */
 export function toItem<M extends Model>(model: M): Item {
-  const layout = layoutOf(model.constructor as ModelClass<M>)
+  const modelClass = model.constructor as ModelClass<Model>
+  const layout = layoutOf(modelClass)
   if (model.modelVersion > layout.modelVersion) throw newerThanCode(layout.modelName)
-  const item: Item = {}
-  for (const index of layout.indexes) {
-    const definition = index.definition as IndexDefinition<M>
-    item[index.pkAttribute] = definition.pk(model)
-    item[index.skAttribute] = definition.sk(model)
+  let write = writers.get(modelClass)
+  if (!write) {
+    write = compileItemWriter(layout, snakeKeys)
+    writers.set(modelClass, write)
   }
-  item.model_name = layout.modelName
-  const source = model as unknown as Record<string, unknown>
-  for (let i = 0; i < layout.fields.length; i++) {
-    const value = source[layout.fields[i] as string]
-    // null and undefined are left out: a missing attribute is what conditions and sparse indexes test.
-    if (value !== undefined && value !== null) item[layout.attributes[i] as string] = snakeKeys(value)
-  }
-  item.model_version = layout.modelVersion
-  return item
+  return write(model)
 }
+
+const writers = new WeakMap<ModelClass<Model>, (model: Model) => Item>()
 
 /** The item in the model's current shape (itself when it is current); see upcast.ts. */
 export function upcastItem<M extends Model>(modelClass: ModelClass<M>, item: Readonly<Item>): Readonly<Item> {
@@ -134,6 +129,21 @@ export function keyOf<M extends Model>(
 ): { pk: string; sk: string } {
   const definition = modelClass.indexes[index as 'primary'] as IndexDefinition<M> | undefined
   if (!definition) throw new Error(`${modelClass.name} has no index ${index}`)
-  const probe = Object.assign(new modelClass(), fields)
+  // The fields given over a new model's defaults (and its class's prototype), without building a
+  // model per call: keys are built on every read.
+  const probe = Object.assign(Object.create(defaultsOf(modelClass)) as M, fields)
   return { pk: definition.pk(probe), sk: definition.sk(probe) }
+}
+
+const defaults = new WeakMap<ModelClass<Model>, Model>()
+
+/** One new model of the class, never changed, whose fields keyOf's probes inherit (not frozen: a
+ * frozen field could not be given). */
+function defaultsOf<M extends Model>(modelClass: ModelClass<M>): M {
+  let model = defaults.get(modelClass as unknown as ModelClass<Model>)
+  if (!model) {
+    model = new modelClass()
+    defaults.set(modelClass as unknown as ModelClass<Model>, model)
+  }
+  return model as M
 }

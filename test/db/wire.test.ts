@@ -1,4 +1,5 @@
 // Plain values to DynamoDB's wire format and back, as the data client needs them. No network.
+import { marshall } from '@aws-sdk/util-dynamodb'
 import t from 'tap'
 import {
   deleteItemInput,
@@ -90,4 +91,19 @@ t.test('get and query inputs: key, expression values and start key in wire forma
     ExclusiveStartKey: { pk: { S: key.pk }, sk: { S: key.sk } },
   })
   t.notOk('ExclusiveStartKey' in queryInput({ ...query, ExclusiveStartKey: undefined }), 'first page: none')
+})
+
+t.test('a key in another order, with more attributes or other types is marshalled as it is', async (t) => {
+  const keys: Record<string, unknown>[] = [
+    { sk: key.sk, pk: key.pk },
+    { ...key, extra: 'x' },
+    { pk: key.pk },
+    { pk: 1, sk: key.sk },
+    { id: 'a', at: 2 },
+  ]
+  for (const plain of keys) {
+    const wire = getItemInput({ TableName: 'table', Key: plain }).Key ?? {}
+    t.strictSame(wire, marshall(plain), JSON.stringify(plain))
+    t.strictSame(Object.keys(wire), Object.keys(plain), 'in the same order')
+  }
 })

@@ -104,3 +104,60 @@ t.test('a blank value is what Python’s str.strip() leaves empty, not what trim
     t.equal(buildKey(['group', `${c}A${c}`]), `group#${c}a${c}`, `${hex(code)} around a value is kept`)
   }
 })
+
+t.test('keys are lower-cased part by part exactly as the whole key would be', async (t) => {
+  // The key as first written: every pair joined, then the whole key lower-cased once.
+  function wholeKey(pairs: readonly (readonly [string, string | null])[]): string {
+    let key = ''
+    pairs.every(([name, value], i) => {
+      if (value === null) {
+        if (i === 0) key = name ? `${name}#` : ''
+        return false
+      }
+      // The only blank character below is the space.
+      const part = /^ *$/.test(value) ? name : name ? `${name}#${value}` : value
+      key = i === 0 ? part : `${key}#${part}`
+      return true
+    })
+    return key.toLowerCase()
+  }
+  // Letters whose lower case depends on their neighbours (final sigma) or changes length, and the
+  // case-ignorable marks around them.
+  const alphabet = [
+    'Σ',
+    'σ',
+    'ς',
+    'A',
+    'a',
+    'İ',
+    'ẞ',
+    'Ω',
+    "'",
+    '.',
+    ':',
+    '\u0301',
+    '\u0345',
+    '#',
+    ' ',
+    '1',
+    '😀',
+    '',
+  ]
+  let seed = 7
+  const random = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+    return seed % n
+  }
+  const text = () => Array.from({ length: random(5) }, () => alphabet[random(alphabet.length)]).join('')
+  for (let i = 0; i < 5_000; i++) {
+    const pairs = Array.from(
+      { length: 1 + random(4) },
+      () => [text(), random(8) === 0 ? null : text()] as [string, string | null],
+    )
+    const tenant = ['acme', 't-1', 'x_y'][random(3)] as string
+    if (buildKey(...pairs) !== wholeKey(pairs)) t.fail(`buildKey ${JSON.stringify(pairs)}`)
+    if (tenantKey(tenant, ...pairs) !== wholeKey([['tenant', tenant], ...pairs]))
+      t.fail(`tenantKey ${tenant} ${JSON.stringify(pairs)}`)
+  }
+  t.pass('5,000 random keys')
+})

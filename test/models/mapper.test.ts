@@ -204,6 +204,18 @@ t.test('keyOf builds one index key from just the fields it needs', async (t) => 
   t.strictSame(keyOf(Group, 'gsi3', group), { pk: item.gsi3_pk, sk: item.gsi3_sk })
 })
 
+t.test('keyOf takes the defaults of a new model for every field it is not given', async (t) => {
+  const given = { tenantId: 'acme', userId: 'alice', groupType: 'reading', name: 'X', id: ID }
+  const expected = (fields: Partial<Group>) => {
+    const model = Object.assign(new Group(), fields)
+    return { pk: Group.indexes.gsi1.pk(model), sk: Group.indexes.gsi1.sk(model) }
+  }
+  t.strictSame(keyOf(Group, 'gsi1', given), expected(given))
+  // Nothing of the earlier call stays behind.
+  t.strictSame(keyOf(Group, 'gsi1', { tenantId: 'globex' }), expected({ tenantId: 'globex' }))
+  t.equal(keyOf(Group, 'gsi1', { tenantId: 'globex' }).pk, 'tenant#globex#user#group#type')
+})
+
 t.test('keyOf refuses an index the model does not have and a bad tenant id', async (t) => {
   t.throws(() => keyOf(Group, 'gsi4', { tenantId: 'acme' }))
   t.throws(() => keyOf(Group, 'primary', { tenantId: 'ACME', id: ID }))
@@ -240,4 +252,39 @@ t.test('the model name written by toItem follows the class', async (t) => {
     display_name: 'Alice',
   })
   t.equal(fromItem(UserProfile, toItem(profile)).displayName, 'Alice')
+})
+
+// Field names that are awkward in generated code: quotes, a backslash, a line separator, a name
+// that is also an Object.prototype member.
+class OddNames extends Model {
+  static readonly modelVersion = 1
+  static readonly fields = ['say"hi"', "it's", 'back\\slash', 'line\u2028sep', 'toString'] as const
+  static readonly indexes = {
+    primary: { pk: (o) => `odd#${o.id}`, sk: () => 'odd' },
+  } satisfies IndexDefinitions<OddNames>
+  'say"hi"' = 'a'
+  "it's": string | null = null
+  'back\\slash' = { innerName: 1 }
+  'line\u2028sep' = 'b'
+  override toString = (() => 'c') as unknown as () => string
+}
+
+t.test('toItem writes attributes in a fixed order: index keys, model_name, then the fields', async (t) => {
+  t.strictSame(Object.keys(toItem(sampleGroup())), [
+    ...['pk', 'sk', 'gsi1_pk', 'gsi1_sk', 'gsi2_pk', 'gsi2_sk', 'gsi3_pk', 'gsi3_sk'],
+    'model_name',
+    ...['id', 'model_version', 'created_utc', 'updated_utc', 'version', 'tenant_id', 'user_id'],
+    ...['name', 'description', 'group_type', 'icon', 'color', 'privacy_settings'],
+  ])
+  const odd = new OddNames()
+  odd.id = 'O1'
+  const item = toItem(odd)
+  t.strictSame(Object.keys(item), [
+    ...['pk', 'sk', 'model_name', 'id', 'model_version', 'created_utc', 'updated_utc', 'version'],
+    ...['say"hi"', 'back\\slash', 'line\u2028sep', 'to_string'],
+  ])
+  t.equal(item['say"hi"'], 'a')
+  t.strictSame(item['back\\slash'], { inner_name: 1 })
+  t.equal(item['line\u2028sep'], 'b')
+  t.equal(typeof item.to_string, 'function')
 })
