@@ -1,25 +1,31 @@
 // `npm run bench:import`: 10,000 groups imported through `POST /v2/groups/batch` against 10,000
 // single `POST /v2/groups`, over real HTTP to the real app on DynamoDB Local, each import into a
 // tenant of its own, in a few alternating rounds; then every tenant is counted through gsi3 to
-// prove that all of its groups were written.
+// prove that all of its groups were written. `-- --quick`: 200 groups in batches of 100, one round
+// (for CI).
 import { ok } from 'node:assert/strict'
 import { QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { Command } from 'commander'
 import { ulid } from 'ulid'
 import { Group, keyOf, layoutOf } from '../../src/models/index.js'
 import { type BenchServer, startBenchServer } from './bench-server.js'
 import { formatCount, formatRatio, median, printTable } from './measure.js'
 
-const GROUPS = 10_000
-const BATCH_SIZE = 1_000
+const { quick } = new Command('bench:import')
+  .option('--quick', '200 groups in batches of 100, one round', false)
+  .parse()
+  .opts<{ quick: boolean }>()
+const GROUPS = quick ? 200 : 10_000
+const BATCH_SIZE = quick ? 100 : 1_000
 /** DynamoDB writes in flight at most, for both imports. */
 const CONCURRENCY = 32
 // DynamoDB Local is a JVM: it needs a few thousand writes of each kind before its speed settles.
-const WARMUP_SINGLE = 2_000
-const WARMUP_BATCHES = 5
+const WARMUP_SINGLE = quick ? 100 : 2_000
+const WARMUP_BATCHES = quick ? 1 : 5
 const REQUEST_TIMEOUT_MS = 60_000
 const OVERALL_TIMEOUT_MS = 20 * 60_000
 const TARGET_SPEEDUP = 5
-const ROUNDS = 3
+const ROUNDS = quick ? 1 : 3
 
 interface Run {
   kind: 'single' | 'batch'

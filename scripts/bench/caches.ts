@@ -1,15 +1,21 @@
 // `npm run bench:caches`: the two caches every request passes through — the item cache (a read by
 // id) and the verified tokens (the bearer token) — hits, misses and sets, with metrics attached as
-// in the server.
+// in the server. `-- --quick`: fewer keys and one short round (for CI).
 import { ok } from 'node:assert/strict'
+import { Command } from 'commander'
 import { ItemCache } from '../../src/db/item-cache.js'
 import { Metrics } from '../../src/observability/metrics.js'
 import { VerifiedTokens } from '../../src/security/verified-tokens.js'
 import { type Case, formatCount, opsPerSecond, printTable } from './measure.js'
 
-const KEYS = 1_000
-const ROUNDS = 5
-const TIME_PER_ROUND_MS = 300
+const { quick } = new Command('bench:caches')
+  .option('--quick', 'fewer keys, one short round', false)
+  .parse()
+  .opts<{ quick: boolean }>()
+const KEYS = quick ? 100 : 1_000
+const ROUNDS = quick ? 1 : 5
+const TIME_PER_ROUND_MS = quick ? 20 : 300
+const WARMUP_MS = quick ? 10 : undefined
 
 const items = new ItemCache({ ttlMs: 600_000, maxEntries: 10_000 }, new Metrics())
 const keys = Array.from({ length: KEYS }, (_, i) => ({
@@ -69,7 +75,7 @@ const cases: Case[] = [
 ok(items.get('acme', keys[0]?.pk ?? '', keys[0]?.sk ?? ''), 'the item cache answers')
 ok(tokens.get(bearers[0] ?? ''), 'the verified tokens answer')
 console.log(`Caches: ${KEYS} keys per call; median of ${ROUNDS} rounds × ${TIME_PER_ROUND_MS} ms per case\n`)
-const results = await opsPerSecond(cases, { rounds: ROUNDS, timeMs: TIME_PER_ROUND_MS })
+const results = await opsPerSecond(cases, { rounds: ROUNDS, timeMs: TIME_PER_ROUND_MS, warmupMs: WARMUP_MS })
 ok(sink !== null)
 printTable(
   ['case', 'ops/s', 'ns/op'],

@@ -29,14 +29,14 @@ import { formatCount, formatRatio } from './measure.js'
 /** HTTP connections, and SDK calls in flight (below the SDK's pool of DYNAMODB_MAX_SOCKETS, 50). */
 const CONCURRENCY = 32
 // DynamoDB Local is a JVM: it needs some seconds of reads before its speed settles.
-const WARMUP_SECONDS = 5
-const ROUND_SECONDS = 5
-const ROUNDS = 5
+const FULL = { warmupSeconds: 5, roundSeconds: 5, rounds: 5 }
+const QUICK = { warmupSeconds: 1, roundSeconds: 1, rounds: 1 }
 const TARGET_RATIO = 0.9
 
-export async function dbPath(table: BenchTable, logDir: string): Promise<TargetResult> {
+export async function dbPath(table: BenchTable, logDir: string, quick = false): Promise<TargetResult> {
+  const { warmupSeconds, roundSeconds, rounds } = quick ? QUICK : FULL
   console.log(
-    `2. DB-bound path: uncached GET /v2/groups/{id} vs raw SDK GetItem; ${CONCURRENCY} in flight, ${ROUNDS} rounds × ${ROUND_SECONDS} s, alternating`,
+    `2. DB-bound path: uncached GET /v2/groups/{id} vs raw SDK GetItem; ${CONCURRENCY} in flight, ${rounds} rounds × ${roundSeconds} s, alternating`,
   )
   const clients: DynamoDBClient[] = []
   const app = await spawnApp(table, {
@@ -86,13 +86,13 @@ export async function dbPath(table: BenchTable, logDir: string): Promise<TargetR
       sdk: sdkLoop(table.client),
       sdkCached: sdkLoop(cachingClient),
     }
-    await runs.sdk(WARMUP_SECONDS)
-    await runs.sdkCached(WARMUP_SECONDS)
-    await runs.app(WARMUP_SECONDS)
+    await runs.sdk(warmupSeconds)
+    await runs.sdkCached(warmupSeconds)
+    await runs.app(warmupSeconds)
     const readsBefore = await appGetItemCalls(app.baseUrl)
     const samples = await alternatingRounds(runs, ['app', 'sdk', 'sdkCached'], {
-      rounds: ROUNDS,
-      roundSeconds: ROUND_SECONDS,
+      rounds,
+      roundSeconds,
     })
     const reads = (await appGetItemCalls(app.baseUrl)) - readsBefore
     const hits = await metricSum(app.baseUrl, 'cache_hits_total')

@@ -24,16 +24,16 @@ import { httpLoad } from './load.js'
 import { formatCount, formatRatio } from './measure.js'
 
 const CONNECTIONS = 50
-const WARMUP_SECONDS = 3
-const ROUND_SECONDS = 10
-const ROUNDS = 3
+const FULL = { warmupSeconds: 3, roundSeconds: 10, rounds: 3 }
+const QUICK = { warmupSeconds: 1, roundSeconds: 1, rounds: 1 }
 const TARGET_RATIO = 0.5
 /** Longer than the whole part: every read of the group after the first is a cache hit. */
 const CACHE_TTL_MS = 600_000
 
-export async function hotPath(table: BenchTable, logDir: string): Promise<TargetResult> {
+export async function hotPath(table: BenchTable, logDir: string, quick = false): Promise<TargetResult> {
+  const { warmupSeconds, roundSeconds, rounds } = quick ? QUICK : FULL
   console.log(
-    `1. Hot path: cached GET /v2/groups/{id} vs bare Fastify; ${CONNECTIONS} connections, ${ROUNDS} rounds × ${ROUND_SECONDS} s, alternating`,
+    `1. Hot path: cached GET /v2/groups/{id} vs bare Fastify; ${CONNECTIONS} connections, ${rounds} rounds × ${roundSeconds} s, alternating`,
   )
   const logFile = join(logDir, 'hot-path.log')
   const servers: ChildServer[] = []
@@ -78,13 +78,13 @@ export async function hotPath(table: BenchTable, logDir: string): Promise<Target
     }
     const runs = { app: run('app'), hello: run('hello'), sameAnswer: run('sameAnswer') }
 
-    await runs.hello(WARMUP_SECONDS)
-    await runs.sameAnswer(WARMUP_SECONDS)
-    await runs.app(WARMUP_SECONDS)
+    await runs.hello(warmupSeconds)
+    await runs.sameAnswer(warmupSeconds)
+    await runs.app(warmupSeconds)
     const hitsBefore = await metricSum(app.baseUrl, 'cache_hits_total')
     const samples = await alternatingRounds(runs, ['app', 'hello', 'sameAnswer'], {
-      rounds: ROUNDS,
-      roundSeconds: ROUND_SECONDS,
+      rounds,
+      roundSeconds,
     })
     const hits = (await metricSum(app.baseUrl, 'cache_hits_total')) - hitsBefore
 

@@ -8,9 +8,9 @@ import { APP_ENTRY, authorization, createGroups, megabytes, spawnApp, type Targe
 import { httpLoad } from './load.js'
 import { formatCount, median } from './measure.js'
 
-const STARTS = 5
+const FULL = { starts: 5, requests: 100_000 }
+const QUICK = { starts: 1, requests: 2_000 }
 const START_TARGET_MS = 1_500
-const REQUESTS = 100_000
 const CONNECTIONS = 50
 const TENANTS = 4
 const GROUPS_PER_TENANT = 25
@@ -19,14 +19,19 @@ const READS_PER_LIST = 9
 const RSS_TARGET_BYTES = 200 * 1024 * 1024
 const RSS_SAMPLE_MS = 250
 
-export async function startupAndMemory(table: BenchTable, logDir: string): Promise<TargetResult[]> {
+export async function startupAndMemory(
+  table: BenchTable,
+  logDir: string,
+  quick = false,
+): Promise<TargetResult[]> {
+  const { starts, requests: requestCount } = quick ? QUICK : FULL
   console.log(
-    `3. Start-up and memory: ${STARTS} starts of node ${APP_ENTRY}; then ${formatCount(REQUESTS)} requests (${READS_PER_LIST * 2} cached GETs by id, 2 lists in every 20) on ${CONNECTIONS} connections`,
+    `3. Start-up and memory: ${starts} starts of node ${APP_ENTRY}; then ${formatCount(requestCount)} requests (${READS_PER_LIST * 2} cached GETs by id, 2 lists in every 20) on ${CONNECTIONS} connections`,
   )
   const readyMs: number[] = []
   let server: ChildServer | undefined
   try {
-    for (let start = 1; start <= STARTS; start++) {
+    for (let start = 1; start <= starts; start++) {
       await server?.stop()
       server = await spawnApp(table, { logFile: join(logDir, `memory-${start}.log`) })
       readyMs.push(server.readyMs)
@@ -52,7 +57,7 @@ export async function startupAndMemory(table: BenchTable, logDir: string): Promi
     const load = await httpLoad({
       baseUrl: running.baseUrl,
       connections: CONNECTIONS,
-      amount: REQUESTS,
+      amount: requestCount,
       requests,
     })
     clearInterval(sampler)
@@ -63,13 +68,13 @@ export async function startupAndMemory(table: BenchTable, logDir: string): Promi
     )
     return [
       {
-        target: `RSS after ${formatCount(REQUESTS)} requests`,
+        target: `RSS after ${formatCount(requestCount)} requests`,
         measured: megabytes(rssAfter),
         goal: `< ${megabytes(RSS_TARGET_BYTES)}`,
         met: rssAfter < RSS_TARGET_BYTES,
       },
       {
-        target: `start-up to ready (median of ${STARTS})`,
+        target: `start-up to ready (median of ${starts})`,
         measured: `${startup.toFixed(0)} ms (${Math.min(...readyMs).toFixed(0)}–${Math.max(...readyMs).toFixed(0)})`,
         goal: `< ${START_TARGET_MS} ms`,
         met: startup < START_TARGET_MS,

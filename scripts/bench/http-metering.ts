@@ -21,18 +21,23 @@ import {
   type TargetResult,
 } from './http-app.js'
 import { httpLoad } from './load.js'
-import { opsPerSecond } from './measure.js'
+import { opsPerSecond, type RoundsOptions } from './measure.js'
 
 const CONNECTIONS = 16
-const WARMUP_SECONDS = 3
-const ROUND_SECONDS = Number(process.env.BENCH_METERING_ROUND_SECONDS ?? 5)
-const ROUNDS = Number(process.env.BENCH_METERING_ROUNDS ?? 5)
+const FULL = {
+  warmupSeconds: 3,
+  roundSeconds: Number(process.env.BENCH_METERING_ROUND_SECONDS ?? 5),
+  rounds: Number(process.env.BENCH_METERING_ROUNDS ?? 5),
+  inProcess: { rounds: 5, timeMs: 500 },
+}
+const QUICK = { warmupSeconds: 1, roundSeconds: 1, rounds: 1, inProcess: { rounds: 1, timeMs: 50 } }
 const TARGET_MICROS = 2
 const TENANTS = 100
 
-export async function meteringCost(table: BenchTable, logDir: string): Promise<TargetResult> {
+export async function meteringCost(table: BenchTable, logDir: string, quick = false): Promise<TargetResult> {
+  const { warmupSeconds, roundSeconds, rounds, inProcess: timing } = quick ? QUICK : FULL
   console.log(
-    `4. Usage metering: uncached GET /v2/groups/{id} with and without it; ${CONNECTIONS} connections, ${ROUNDS} rounds × ${ROUND_SECONDS} s, alternating`,
+    `4. Usage metering: uncached GET /v2/groups/{id} with and without it; ${CONNECTIONS} connections, ${rounds} rounds × ${roundSeconds} s, alternating`,
   )
   const servers: ChildServer[] = []
   try {
@@ -66,11 +71,11 @@ export async function meteringCost(table: BenchTable, logDir: string): Promise<T
       return { ...result, cpuMicrosPerCall: ((await server.cpuMicros()) - cpuBefore) / result.completed }
     }
     const runs = { metered: run('metered'), unmetered: run('unmetered') }
-    await runs.metered(WARMUP_SECONDS)
-    await runs.unmetered(WARMUP_SECONDS)
+    await runs.metered(warmupSeconds)
+    await runs.unmetered(warmupSeconds)
     const samples = await alternatingRounds(runs, ['metered', 'unmetered'], {
-      rounds: ROUNDS,
-      roundSeconds: ROUND_SECONDS,
+      rounds,
+      roundSeconds,
     })
     printRounds(
       samples,
@@ -79,7 +84,7 @@ export async function meteringCost(table: BenchTable, logDir: string): Promise<T
     )
     const cpu = (side: Side) => medianOf(samples, side, (result) => result.cpuMicrosPerCall)
     const difference = cpu('metered') - cpu('unmetered')
-    const inProcess = await meteringMicrosPerRequest()
+    const inProcess = await meteringMicrosPerRequest(timing)
     console.log(
       `server CPU per request (medians): ${cpu('metered').toFixed(1)} µs metered, ${cpu('unmetered').toFixed(1)} µs not: ${difference.toFixed(1)} µs apart (within the noise of these rounds unless the machine is quiet and the rounds long)`,
     )
@@ -98,7 +103,7 @@ export async function meteringCost(table: BenchTable, logDir: string): Promise<T
 }
 
 /** The metering a request with one DynamoDB read adds, per request, over many tenants. */
-export async function meteringMicrosPerRequest(): Promise<number> {
+export async function meteringMicrosPerRequest(timing: RoundsOptions = FULL.inProcess): Promise<number> {
   const meter = new UsageMeter()
   const tenants = Array.from({ length: TENANTS }, (_, index) => `tenant-${index}`)
   const output = { ConsumedCapacity: { CapacityUnits: 0.5 } }
@@ -123,7 +128,7 @@ export async function meteringMicrosPerRequest(): Promise<number> {
         },
       },
     ],
-    { rounds: 5, timeMs: 500 },
+    timing,
   )
   return 1_000_000 / (rates.get('metering') ?? Number.NaN)
 }

@@ -2,12 +2,14 @@
 // in-memory DynamoDB Local — (1) the cached hot path against bare Fastify, (2) the DB-bound path
 // against raw SDK calls, (3) start-up time and memory after 100,000 requests, (4) the cost of usage
 // metering per request, with and without it. Each comparison is measured within this run; a summary
-// says which targets were met. BENCH_HTTP_PARTS=4 (or 1,3...) runs only those parts.
+// says which targets were met. BENCH_HTTP_PARTS=4 (or 1,3...) runs only those parts; `-- --quick`
+// runs each part for a second or two (for CI; the targets are printed, never enforced).
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Command } from 'commander'
 import { projectRoot } from '../dynamodb-local.js'
 import { startBenchTable } from './bench-server.js'
 import { APP_ENTRY, COMPARED_NODE_FLAGS, type TargetResult } from './http-app.js'
@@ -19,6 +21,10 @@ import { printTable } from './measure.js'
 
 const OVERALL_TIMEOUT_MS = 12 * 60_000
 const parts = new Set((process.env.BENCH_HTTP_PARTS ?? '1,2,3,4').split(','))
+const { quick } = new Command('bench:http')
+  .option('--quick', 'each part for a second or two', false)
+  .parse()
+  .opts<{ quick: boolean }>()
 
 // A hard bound on the whole run; exiting also kills the servers and DynamoDB Local.
 setTimeout(() => {
@@ -42,10 +48,10 @@ const table = await startBenchTable()
 const logDir = await mkdtemp(join(tmpdir(), 'tessera-bench-http-'))
 try {
   const results: TargetResult[] = []
-  if (parts.has('1')) results.push(await hotPath(table, logDir))
-  if (parts.has('2')) results.push(await dbPath(table, logDir))
-  if (parts.has('3')) results.push(...(await startupAndMemory(table, logDir)))
-  if (parts.has('4')) results.push(await meteringCost(table, logDir))
+  if (parts.has('1')) results.push(await hotPath(table, logDir, quick))
+  if (parts.has('2')) results.push(await dbPath(table, logDir, quick))
+  if (parts.has('3')) results.push(...(await startupAndMemory(table, logDir, quick)))
+  if (parts.has('4')) results.push(await meteringCost(table, logDir, quick))
   printTable(
     ['target', 'measured', 'goal', 'result'],
     results.map((result) => [result.target, result.measured, result.goal, result.met ? 'met' : 'MISSED']),

@@ -2,15 +2,22 @@
 // today, then the same through a model with a two-step history (a rename, then a default and a
 // split): for an item already current (what the item cache holds, as it keeps the upcast form),
 // and for items one and two versions old (what every hit would pay if it kept the stored form).
+// `-- --quick`: fewer items and one short round (for CI).
 import { deepStrictEqual, ok } from 'node:assert/strict'
+import { Command } from 'commander'
 import { fromItem, Group, type Item, toItem } from '../../src/models/index.js'
 import { type GroupInput, groupInputs } from './group-input.js'
 import { type Case, formatCount, formatRatio, opsPerSecond, printTable } from './measure.js'
 import { VersionedGroup, v1Item, v2Item } from './versioned-group.js'
 
-const INPUTS = 256
-const ROUNDS = 5
-const TIME_PER_ROUND_MS = 300
+const { quick } = new Command('bench:upcast')
+  .option('--quick', 'fewer items, one short round', false)
+  .parse()
+  .opts<{ quick: boolean }>()
+const INPUTS = quick ? 32 : 256
+const ROUNDS = quick ? 1 : 5
+const TIME_PER_ROUND_MS = quick ? 20 : 300
+const WARMUP_MS = quick ? 10 : undefined
 
 const current = groupInputs(INPUTS).map((input: GroupInput) => toItem(Object.assign(new Group(), input)))
 const versioned = current.map((item) => ({ ...item, model_version: 3 }))
@@ -41,7 +48,7 @@ const cases: Case[] = [
 console.log(
   `fromItem: ${INPUTS} items per call; median of ${ROUNDS} rounds × ${TIME_PER_ROUND_MS} ms per case\n`,
 )
-const results = await opsPerSecond(cases, { rounds: ROUNDS, timeMs: TIME_PER_ROUND_MS })
+const results = await opsPerSecond(cases, { rounds: ROUNDS, timeMs: TIME_PER_ROUND_MS, warmupMs: WARMUP_MS })
 ok(sink)
 const baseline = results.get(cases[0]?.name ?? '') as number
 printTable(
