@@ -9,7 +9,7 @@ import { httpLoad } from './load.js'
 import { formatCount, median } from './measure.js'
 
 const FULL = { starts: 5, requests: 100_000 }
-const QUICK = { starts: 1, requests: 2_000 }
+const QUICK = { starts: 1, requests: 500 }
 const START_TARGET_MS = 1_500
 const CONNECTIONS = 50
 const TENANTS = 4

@@ -16,7 +16,8 @@ export interface WriterLayout {
 
 /**
  * `(model) => item`: each index key, `model_name`, each field that is neither null nor undefined
- * (objects with their keys in snake_case), then `model_version`.
+ * (objects with their keys in snake_case), then `model_version`. Null and undefined are left out: a
+ * missing attribute is what conditions and sparse indexes test.
  */
 export function compileItemWriter(
   layout: WriterLayout,

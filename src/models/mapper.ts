@@ -137,8 +137,10 @@ export function keyOf<M extends Model>(
 
 const defaults = new WeakMap<ModelClass<Model>, Model>()
 
-/** One new model of the class, never changed, whose fields keyOf's probes inherit (not frozen: a
- * frozen field could not be given). */
+/**
+ * One new model per class, never changed, whose fields keyOf's probes inherit. Not frozen: a probe
+ * could not be given its own value of a frozen field.
+ */
 function defaultsOf<M extends Model>(modelClass: ModelClass<M>): M {
   let model = defaults.get(modelClass as unknown as ModelClass<Model>)
   if (!model) {
