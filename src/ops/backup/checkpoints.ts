@@ -48,8 +48,10 @@ export async function startRun(
   const text = await store.readText(RUN_NAME)
   if (text === undefined) throw new BackupError(`${store.location} holds no interrupted backup to resume`)
   const run = JSON.parse(text) as RunInfo
-  const differs = (['table', 'kind', 'segments'] as const).filter((field) => run[field] !== wanted[field])
-  if (JSON.stringify(run.filter) !== JSON.stringify(wanted.filter)) differs.push('filter' as never)
+  const differs: string[] = (['table', 'kind', 'segments'] as const).filter(
+    (field) => run[field] !== wanted[field],
+  )
+  if (JSON.stringify(run.filter) !== JSON.stringify(wanted.filter)) differs.push('filter')
   if (differs.length > 0)
     throw new BackupError(
       `${store.location} holds an interrupted backup with another ${differs.join(', ')} (${JSON.stringify(run)}): resume it with the same options, or back up to a new location`,

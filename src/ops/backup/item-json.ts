@@ -8,14 +8,39 @@ type JsonValue = Record<string, unknown>
 
 /** The item as one line of JSON (no newline). */
 export function encodeItem(item: WireItem): string {
-  // The holder's own value: a Buffer's toJSON has already run by the time `value` is handed over.
-  return JSON.stringify(item, function (this: Record<string, unknown>, key, value) {
-    const raw = this[key]
-    return raw instanceof Uint8Array
-      ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')
-      : value
-  })
+  return JSON.stringify(jsonAttributes(item))
 }
+
+// Binary values become base64 strings; everything else is already JSON and is passed through as
+// it is (no copy, and no replacer for JSON.stringify to call on every value).
+function jsonAttributes(map: Record<string, AttributeValue>): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined
+  for (const name in map) {
+    const value = map[name] as AttributeValue
+    const json = jsonValue(value)
+    if (json === value) continue
+    copy ??= { ...map }
+    copy[name] = json
+  }
+  return copy ?? map
+}
+
+function jsonValue(value: AttributeValue): unknown {
+  if (value.B) return { B: base64(value.B) }
+  if (value.BS) return { BS: value.BS.map(base64) }
+  if (value.M) {
+    const map = jsonAttributes(value.M)
+    return map === value.M ? value : { M: map }
+  }
+  if (value.L) {
+    const list = value.L.map(jsonValue)
+    return list.every((entry, index) => entry === value.L?.[index]) ? value : { L: list }
+  }
+  return value
+}
+
+const base64 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 
 /** An item from its line; throws when the line is not an item in DynamoDB JSON. */
 export function decodeItem(line: string): WireItem {
