@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError } from 'commander'
 import { createDynamoDbClient } from '../src/db/dynamodb-client.js'
 import { describeReport, drCheck } from '../src/ops/dr-check.js'
 import { startProgress } from '../src/ops/progress.js'
-import { scriptContext, wholeNumber } from '../src/ops/script-context.js'
+import { scriptClientSettings, scriptContext, wholeNumber } from '../src/ops/script-context.js'
 
 interface TableRef {
   tableName: string
@@ -36,7 +36,7 @@ const context = scriptContext()
 const side = ({ tableName, region }: TableRef) => ({
   tableName,
   client: createDynamoDbClient({
-    ...context.config.dynamodb,
+    ...scriptClientSettings(context.config),
     region: region ?? context.config.dynamodb.region,
   }),
 })

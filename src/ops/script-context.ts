@@ -15,9 +15,17 @@ export interface ScriptContext {
   close(): void
 }
 
+/**
+ * The shortest time a script's DynamoDB call may take. The server's timeout (3 s by default) is
+ * sized for single-item calls; a script's scan page reads up to 1 MB, which a busy DynamoDB (or
+ * DynamoDB Local on a laptop) can take several seconds to answer, and a timed-out page is only
+ * read again.
+ */
+export const SCRIPT_REQUEST_TIMEOUT_MS = 30_000
+
 export function scriptContext(options: { tableName?: string } = {}): ScriptContext {
   const config = configFromProcess()
-  const client = createDynamoDbClient(config.dynamodb)
+  const client = createDynamoDbClient(scriptClientSettings(config))
   const controller = new AbortController()
   const stop = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130)
@@ -37,6 +45,11 @@ export function scriptContext(options: { tableName?: string } = {}): ScriptConte
       client.destroy()
     },
   }
+}
+
+export function scriptClientSettings(config: Config): Config['dynamodb'] {
+  const requestTimeoutMs = Math.max(config.dynamodb.requestTimeoutMs, SCRIPT_REQUEST_TIMEOUT_MS)
+  return { ...config.dynamodb, requestTimeoutMs }
 }
 
 /** Parses a whole-number option (`--segments 8`), naming it in the error. */
