@@ -1,40 +1,16 @@
 // `npm run backup` and `npm run restore` as the operator runs them: exit codes, the report, a
 // refused restore, Ctrl-C during a backup, and bad options.
-import { spawn } from 'node:child_process'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
-import { projectRoot } from '../../scripts/dynamodb-local.js'
 import { putRaw, rawClient, rawItems, tableContents, tempFolder } from '../helpers/backup.js'
 import { createTestTable } from '../helpers/dynamodb.js'
+import { startScript } from '../helpers/script-run.js'
 import { startSlowProxy } from '../helpers/slow-proxy.js'
 import { until } from '../helpers/until.js'
 
 function run(script: 'backup' | 'restore', endpoint: string, tableName: string, args: string[]) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(projectRoot, 'scripts', `${script}.ts`), ...args],
-    {
-      cwd: projectRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        DYNAMODB_ENDPOINT: endpoint,
-        APP_TABLE_NAME: tableName,
-      },
-    },
-  )
-  let output = ''
-  child.stdout.on('data', (chunk) => {
-    output += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    output += chunk
-  })
-  const exited = new Promise<{ code: number | null; output: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, output })),
-  )
-  return { child, exited }
+  return startScript(script, args, { endpoint, tableName })
 }
 
 t.test('backup, restore, and a restore refused', async (t) => {

@@ -1,38 +1,15 @@
-import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
-import { projectRoot } from '../../scripts/dynamodb-local.js'
 import { loadConfig } from '../../src/config/config.js'
 import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { createTestTable } from '../helpers/dynamodb.js'
 import { createPythonTable, putPythonItems, pythonGroup } from '../helpers/python-layout.js'
+import { startScript } from '../helpers/script-run.js'
 
-function importScript(endpoint: string, tableName: string, args: string[]) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(projectRoot, 'scripts', 'import-python.ts'), ...args],
-    {
-      cwd: projectRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        DYNAMODB_ENDPOINT: endpoint,
-        APP_TABLE_NAME: tableName,
-      },
-    },
-  )
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk
-  })
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
-  )
+async function importScript(endpoint: string, tableName: string, args: string[]) {
+  const { code, stdout, stderr } = await startScript('import-python', args, { endpoint, tableName }).exited
+  return { code, stdout, stderr }
 }
 
 t.test('npm run migrate:import-python', async (t) => {

@@ -1,35 +1,13 @@
-import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
-import { join } from 'node:path'
 import t from 'tap'
 import { ulid } from 'ulid'
-import { projectRoot } from '../../scripts/dynamodb-local.js'
 import { testDynamoDbEndpoint } from '../helpers/dynamodb.js'
+import { startScript } from '../helpers/script-run.js'
 import { startSlowProxy } from '../helpers/slow-proxy.js'
 
 function tableCreate(endpoint: string, tableName: string, args: string[]) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(projectRoot, 'scripts', 'table-create.ts'), ...args],
-    {
-      cwd: projectRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        DYNAMODB_ENDPOINT: endpoint,
-        APP_TABLE_NAME: tableName,
-      },
-    },
-  )
-  let output = ''
-  child.stdout.on('data', (chunk) => {
-    output += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    output += chunk
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-  return { exited, output: () => output }
+  const script = startScript('table-create', args, { endpoint, tableName })
+  return { exited: script.exited.then(({ code }) => code), output: script.output }
 }
 
 /** A loopback port with nothing listening on it yet. */

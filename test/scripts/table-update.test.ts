@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import t from 'tap'
 import { ulid } from 'ulid'
-import { projectRoot } from '../../scripts/dynamodb-local.js'
 import { loadConfig } from '../../src/config/config.js'
 import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { ensureTable } from '../../src/db/table-admin.js'
@@ -11,29 +8,10 @@ import { tableDefinition } from '../../src/models/index.js'
 import { ALL_MODELS } from '../../src/resources/index.js'
 import { MODELS_WITH_GSI4 } from '../helpers/colored-group.js'
 import { testDynamoDbEndpoint } from '../helpers/dynamodb.js'
+import { startScript } from '../helpers/script-run.js'
 
 async function tableUpdate(endpoint: string, tableName: string, args: string[]) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(projectRoot, 'scripts', 'table-update.ts'), ...args],
-    {
-      cwd: projectRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        DYNAMODB_ENDPOINT: endpoint,
-        APP_TABLE_NAME: tableName,
-      },
-    },
-  )
-  let output = ''
-  child.stdout.on('data', (chunk) => {
-    output += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    output += chunk
-  })
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  const { code, output } = await startScript('table-update', args, { endpoint, tableName }).exited
   return { code, output }
 }
 
