@@ -14,6 +14,7 @@ import type { Clock } from '../../src/services/clock.js'
 import { checkResponses, committedContract } from './contract.js'
 import { createTestTable } from './dynamodb.js'
 import { forgetResolvedMiddleware } from './faults.js'
+import { sharedRedisEnv } from './redis.js'
 import { TEST_JWT_SECRET, testToken } from './tokens.js'
 
 export interface TestApp {
@@ -82,6 +83,7 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
     // Usage is metered but flushed only at close (unless a test asks): a flush during a test would
     // add usage items to the table that tests scan.
     USAGE_FLUSH_SECONDS: '3600',
+    ...sharedRedisEnv(),
     ...options.env,
   })
   const container = buildContainer(config)

@@ -7,6 +7,19 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort } from '../../scripts/dynamodb-local.js'
 
 const REDIS_SERVER = '/usr/bin/redis-server'
+
+/**
+ * `npm test -- --redis` starts one redis-server for the run and passes its URL here: every test
+ * app and test server then runs with REDIS_URL, as an instance among several would, and the whole
+ * suite must pass as it does without.
+ */
+export const SHARED_REDIS_VARIABLE = 'TESSERA_TEST_REDIS_URL'
+
+/** REDIS_URL for a test instance: the run's shared Redis, when there is one. */
+export function sharedRedisEnv(): Record<string, string> {
+  const url = process.env[SHARED_REDIS_VARIABLE]
+  return url ? { REDIS_URL: url } : {}
+}
 const START_TIMEOUT_MS = 10_000
 
 interface TestLike {
@@ -31,16 +44,35 @@ export async function startTestRedis(t: TestLike): Promise<TestRedis> {
   const port = await freePort()
   let child = await launch(port)
   t.teardown(() => stop(child))
+  return redisOn(
+    port,
+    () => child,
+    async (next) => {
+      await stop(child)
+      child = await launch(next)
+    },
+  )
+}
+
+/** A redis-server for a whole test run (see SHARED_REDIS_VARIABLE); `stop` ends it. */
+export async function startRunRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort()
+  const child = await launch(port)
+  return { url: `redis://127.0.0.1:${port}`, stop: () => stop(child) }
+}
+
+function redisOn(
+  port: number,
+  child: () => ChildProcess,
+  relaunch: (port: number) => Promise<void>,
+): TestRedis {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    kill: () => stop(child),
-    restart: async () => {
-      await stop(child)
-      child = await launch(port)
-    },
-    freeze: () => child.kill('SIGSTOP'),
-    thaw: () => child.kill('SIGCONT'),
+    kill: () => stop(child()),
+    restart: () => relaunch(port),
+    freeze: () => child().kill('SIGSTOP'),
+    thaw: () => child().kill('SIGCONT'),
   }
 }
 

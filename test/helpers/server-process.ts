@@ -3,6 +3,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { projectRoot } from '../../scripts/dynamodb-local.js'
 import { createTestTable } from './dynamodb.js'
+import { sharedRedisEnv } from './redis.js'
 import { TEST_JWT_SECRET } from './tokens.js'
 
 interface TestLike {
@@ -90,6 +91,7 @@ export async function startTestServers(
       DYNAMODB_ENDPOINT: endpoint,
       APP_TABLE_NAME: tableName,
       JWT_SECRET: TEST_JWT_SECRET,
+      ...sharedRedisEnv(),
       ...env,
     }),
   )
