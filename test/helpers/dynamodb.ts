@@ -37,3 +37,15 @@ export async function createTestTable(endpoint?: string): Promise<{ endpoint: st
   }
   return { endpoint: url, tableName }
 }
+
+let indexBuildInstance: Promise<string> | undefined
+
+/**
+ * DynamoDB Local builds a new index slower the more tables it holds: in the test run's shared
+ * instance, after a few hundred test tables, an added index did not become ACTIVE within two
+ * minutes. Tests that add indexes to a table use an instance of their own, one per test file.
+ */
+export function indexBuildEndpoint(): Promise<string> {
+  indexBuildInstance ??= startDynamoDbLocal({ unref: true }).then((local) => local.endpoint)
+  return indexBuildInstance
+}

@@ -7,7 +7,7 @@ import { ensureTable } from '../../src/db/table-admin.js'
 import { tableDefinition } from '../../src/models/index.js'
 import { ALL_MODELS } from '../../src/resources/index.js'
 import { MODELS_WITH_GSI4 } from '../helpers/colored-group.js'
-import { testDynamoDbEndpoint } from '../helpers/dynamodb.js'
+import { indexBuildEndpoint } from '../helpers/dynamodb.js'
 import { startScript } from '../helpers/script-run.js'
 
 async function tableUpdate(endpoint: string, tableName: string, args: string[]) {
@@ -16,7 +16,7 @@ async function tableUpdate(endpoint: string, tableName: string, args: string[]) 
 }
 
 t.test('npm run table:update: a dry run, the run, and --delete-unused', async (t) => {
-  const endpoint = await testDynamoDbEndpoint()
+  const endpoint = await indexBuildEndpoint()
   const tableName = `test-${ulid().toLowerCase()}`
   const client = createDynamoDbClient(
     loadConfig({ DYNAMODB_ENDPOINT: endpoint, APP_TABLE_NAME: tableName }).dynamodb,
@@ -60,7 +60,7 @@ t.test('npm run table:update: a dry run, the run, and --delete-unused', async (t
 })
 
 t.test('a table with an index it cannot change: exit 1, nothing changed', async (t) => {
-  const endpoint = await testDynamoDbEndpoint()
+  const endpoint = await indexBuildEndpoint()
   const tableName = `test-${ulid().toLowerCase()}`
   const client = createDynamoDbClient(
     loadConfig({ DYNAMODB_ENDPOINT: endpoint, APP_TABLE_NAME: tableName }).dynamodb,

@@ -10,6 +10,7 @@ import { updateTable } from '../../../src/ops/table-update/index.js'
 import { ALL_MODELS } from '../../../src/resources/index.js'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
 import { ColoredGroup, colorPartition, MODELS_WITH_GSI4 } from '../../helpers/colored-group.js'
+import { indexBuildEndpoint } from '../../helpers/dynamodb.js'
 import { serveGroupsAs } from '../../helpers/groups-service.js'
 import { migrationTable } from '../../helpers/migration.js'
 
@@ -30,7 +31,7 @@ async function createGroup(app: TestApp, name: string, color: string | null) {
 }
 
 t.test('table:update adds an index while the app serves; the runner backfills it', async (t) => {
-  const today = await buildTestApp(t, { env })
+  const today = await buildTestApp(t, { env, endpoint: await indexBuildEndpoint() })
   const { endpoint } = today.config.dynamodb
   const next = await buildTestApp(t, {
     table: { endpoint: endpoint as string, tableName: today.tableName },

@@ -13,7 +13,7 @@ import { type TableDefinition, tableDefinition } from '../../../src/models/index
 import { updateTable } from '../../../src/ops/table-update/index.js'
 import { ALL_MODELS } from '../../../src/resources/index.js'
 import { MODELS_WITH_GSI4 } from '../../helpers/colored-group.js'
-import { testDynamoDbEndpoint } from '../../helpers/dynamodb.js'
+import { indexBuildEndpoint } from '../../helpers/dynamodb.js'
 
 interface RunOptions {
   deleteUnused?: boolean
@@ -24,7 +24,7 @@ interface RunOptions {
 
 async function setUp(t: Test, keep: (index: GlobalSecondaryIndex) => boolean = () => true) {
   const tableName = `update-${ulid().toLowerCase()}`
-  const config = loadConfig({ DYNAMODB_ENDPOINT: await testDynamoDbEndpoint(), APP_TABLE_NAME: tableName })
+  const config = loadConfig({ DYNAMODB_ENDPOINT: await indexBuildEndpoint(), APP_TABLE_NAME: tableName })
   const client = createDynamoDbClient(config.dynamodb)
   const observer = createDynamoDbClient(config.dynamodb)
   t.teardown(() => {
