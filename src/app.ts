@@ -54,6 +54,9 @@ export interface BuildAppOptions {
   beforeRoutes?: (app: FastifyInstance) => void | Promise<void>
 }
 
+/** How long the start waits for the invalidation channel to listen before serving without it. */
+const REDIS_START_WAIT_MS = 1_000
+
 /** How each resource looks in each API version (see src/http/versioning). */
 const API_CHANGES = mergeChanges(...RESOURCES.map((resource) => resource.versions))
 
@@ -146,7 +149,8 @@ export async function buildApp(
   if (redis) {
     redis.logTo(app.log)
     // Subscribed from the start, not from this instance's first write: it must hear the others'.
-    void services.Invalidations
+    // A Redis that does not answer delays the start by a second at most; the channel keeps trying.
+    await services.Invalidations?.listening(REDIS_START_WAIT_MS)
   }
   const health = new HealthMonitor(
     [

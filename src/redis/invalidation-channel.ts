@@ -31,6 +31,7 @@ interface Message {
 
 export class InvalidationChannel {
   readonly #origin = randomUUID()
+  readonly #subscribed: Promise<void>
 
   constructor(
     private readonly link: RedisLink,
@@ -40,16 +41,41 @@ export class InvalidationChannel {
     link.subscriber.on('message', (from: string, text: string) => {
       if (from === channel) this.#receive(text)
     })
+    let markSubscribed: () => void = () => {}
+    this.#subscribed = new Promise((resolve) => {
+      markSubscribed = resolve
+    })
     // On every connection, the first included: anything cached meanwhile may be stale.
     const subscribe = () => {
       link.subscriber.subscribe(channel).then(
-        () => handlers.resync(),
+        () => {
+          handlers.resync()
+          markSubscribed()
+        },
         // The connection dropped again; its next 'ready' subscribes again.
         () => {},
       )
     }
     link.subscriber.on('ready', subscribe)
     if (link.subscriber.status === 'ready') subscribe()
+  }
+
+  /**
+   * Resolves true once the channel first listens, or false after `timeoutMs` (it goes on trying by
+   * itself). The app waits for it before serving, so that the first subscription's resync does not
+   * drop what the first requests cached.
+   */
+  async listening(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined
+    const gaveUp = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs)
+      timer.unref()
+    })
+    try {
+      return await Promise.race([this.#subscribed.then(() => true as const), gaveUp])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   publishItems(tenantId: string, keys: readonly ItemKey[]): void {
