@@ -33,12 +33,13 @@ const program = new Command('dr:check')
 
 const options = program.opts<{ primary: TableRef; replica: TableRef; segments: number; details: boolean }>()
 const context = scriptContext()
+// A table in the configured region is read with the context's client; another region needs its own.
 const side = ({ tableName, region }: TableRef) => ({
   tableName,
-  client: createDynamoDbClient({
-    ...scriptClientSettings(context.config),
-    region: region ?? context.config.dynamodb.region,
-  }),
+  client:
+    region === undefined || region === context.config.dynamodb.region
+      ? context.client
+      : createDynamoDbClient({ ...scriptClientSettings(context.config), region }),
 })
 const [primary, replica] = [side(options.primary), side(options.replica)]
 const progress = startProgress({ label: 'dr:check' })
@@ -64,7 +65,6 @@ try {
   console.error(`dr:check failed: ${(error as Error).message}`)
   process.exitCode = 2
 } finally {
-  primary.client.destroy()
-  replica.client.destroy()
+  for (const { client } of [primary, replica]) if (client !== context.client) client.destroy()
   context.close()
 }
