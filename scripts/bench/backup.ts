@@ -17,6 +17,7 @@ import { parallelScan, type WireItem } from '../../src/ops/parallel-scan.js'
 import { ALL_MODELS } from '../../src/resources/index.js'
 import { projectRoot, startDynamoDbLocal } from '../dynamodb-local.js'
 import { formatCount, formatRatio, median, printTable } from './measure.js'
+import { reportTargets } from './targets.js'
 
 const quick = process.argv.includes('--quick')
 const itemsOption = process.argv.indexOf('--items')
@@ -111,15 +112,12 @@ try {
 
   console.log('')
   const ratio = (ours: string, raw: string) => median(rates[ours] ?? []) / median(rates[raw] ?? [])
-  for (const [ours, raw, what] of [
-    ['backup', 'scan', 'backup / parallel scan'],
-    ['restore', 'write', 'restore (verify + write) / batch write'],
-  ] as const) {
-    const value = ratio(ours, raw)
-    console.log(
-      `${what}: ${formatRatio(value)} (target ≥ ${TARGET_RATIO}×)${value >= TARGET_RATIO ? '' : ' MISSED'}`,
-    )
-  }
+  const ratios = (
+    [
+      ['backup', 'scan', 'backup / parallel scan'],
+      ['restore', 'write', 'restore (verify + write) / batch write'],
+    ] as const
+  ).map(([ours, raw, what]) => ({ what, value: ratio(ours, raw) }))
 
   // The backup as production runs it (compiled, `node dist/scripts/backup.js`), in a process of
   // its own; it prints its peak RSS (process.resourceUsage().maxRSS) with its summary.
@@ -147,9 +145,21 @@ try {
   if (!summary || Number(summary[1]) !== ITEMS)
     throw new Error(`the backup process did not back up ${ITEMS} items: ${child.stdout}`)
   const megabytes = Number(summary[2])
-  console.log(
-    `peak RSS of \`node dist/scripts/backup.js\` over ${formatCount(ITEMS)} items: ${megabytes} MB (target < ${TARGET_RSS_MB} MB)${megabytes < TARGET_RSS_MB ? '' : ' MISSED'}`,
-  )
+  console.log('')
+  reportTargets([
+    ...ratios.map(({ what, value }) => ({
+      target: `backup: ${what} (items/s, medians)`,
+      measured: formatRatio(value),
+      goal: `≥ ${TARGET_RATIO}×`,
+      met: value >= TARGET_RATIO,
+    })),
+    {
+      target: `backup: peak RSS of node dist/scripts/backup.js over ${formatCount(ITEMS)} items`,
+      measured: `${megabytes} MB`,
+      goal: `< ${TARGET_RSS_MB} MB`,
+      met: megabytes < TARGET_RSS_MB,
+    },
+  ])
 
   async function timed(kind: string, work: () => Promise<number>): Promise<string[]> {
     const started = performance.now()

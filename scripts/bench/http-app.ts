@@ -19,12 +19,7 @@ export const COMPARED_NODE_FLAGS: readonly string[] = [
   ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
 ]
 
-export interface TargetResult {
-  target: string
-  measured: string
-  goal: string
-  met: boolean
-}
+export type { TargetResult } from './targets.js'
 
 /** The app as it runs in production (JSON logs at info level), on the bench table, with the bench secrets. */
 export function appEnvironment(table: BenchTable, overrides: Record<string, string> = {}) {

@@ -17,7 +17,7 @@ import { dbPath } from './http-db-path.js'
 import { hotPath } from './http-hot-path.js'
 import { startupAndMemory } from './http-memory.js'
 import { meteringCost } from './http-metering.js'
-import { printTable } from './measure.js'
+import { reportTargets } from './targets.js'
 
 const OVERALL_TIMEOUT_MS = 12 * 60_000
 const parts = new Set((process.env.BENCH_HTTP_PARTS ?? '1,2,3,4').split(','))
@@ -52,11 +52,7 @@ try {
   if (parts.has('2')) results.push(await dbPath(table, logDir, quick))
   if (parts.has('3')) results.push(...(await startupAndMemory(table, logDir, quick)))
   if (parts.has('4')) results.push(await meteringCost(table, logDir, quick))
-  printTable(
-    ['target', 'measured', 'goal', 'result'],
-    results.map((result) => [result.target, result.measured, result.goal, result.met ? 'met' : 'MISSED']),
-    2,
-  )
+  reportTargets(results)
 } finally {
   await rm(logDir, { recursive: true, force: true })
   await table.stop()

@@ -31,6 +31,7 @@ import { ALL_MODELS } from '../../src/resources/index.js'
 import { startDynamoDbLocal } from '../dynamodb-local.js'
 import { groupInputs } from './group-input.js'
 import { formatCount, formatRatio, median, printTable } from './measure.js'
+import { reportTargets } from './targets.js'
 import { VersionedGroup, v1Item } from './versioned-group.js'
 
 const SEGMENTS = 4
@@ -105,9 +106,15 @@ try {
   printTable(['round', 'migration', 'seconds', 'items/s', 'migrated', 'v3 after'], rows, 2)
 
   const ratio = rate('runner') / rate('sdk')
-  console.log(
-    `\nrunner / plain SDK (medians): ${formatRatio(ratio)}; target ≥ ${TARGET_RATIO}×: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'}`,
-  )
+  console.log('')
+  reportTargets([
+    {
+      target: 'migrate: runner / plain SDK (items/s, medians)',
+      measured: formatRatio(ratio),
+      goal: `≥ ${TARGET_RATIO}×`,
+      met: ratio >= TARGET_RATIO,
+    },
+  ])
   const short = runs.filter((run) => run.migrated !== count || run.current !== count)
   ok(short.length === 0, `runs that left items behind: ${JSON.stringify(short)}`)
   console.log(`every run migrated all ${formatCount(count)} groups, and each left them all at v3`)

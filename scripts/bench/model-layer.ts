@@ -10,6 +10,7 @@ import type { WireItem } from '../../src/db/wire.js'
 import { groupInputs } from './group-input.js'
 import { type Case, formatCount, formatRatio, opsPerSecond, printTable } from './measure.js'
 import { LIBRARIES, type Library, libraries, TABLE } from './model-libraries.js'
+import { reportTargets } from './targets.js'
 
 const { quick } = new Command('bench:model')
   .option('--quick', 'a few inputs, one short round', false)
@@ -105,20 +106,28 @@ printTable(
 )
 
 console.log('')
-for (const { operation, library, goal } of TARGETS) {
-  const ratio = ratioOf(operation, library)
-  console.log(
-    `target: ${operation} ≥ ${goal}× ${library} — ${formatRatio(ratio)}: ${ratio >= goal ? 'met' : 'MISSED'}`,
-  )
-}
 const slower = OPERATIONS.flatMap(({ key }) =>
   (['ElectroDB', 'Toolbox'] as const)
     .filter((library) => ratioOf(key, library) < 1)
     .map((library) => `${key} vs ${library}: ${formatRatio(ratioOf(key, library))}`),
 )
-console.log(
-  `target: no case slower than either library (all ≥ 1×) — ${slower.length === 0 ? 'met' : `MISSED (${slower.join(', ')})`}`,
-)
+reportTargets([
+  ...TARGETS.map(({ operation, library, goal }) => {
+    const ratio = ratioOf(operation, library)
+    return {
+      target: `model layer: ${operation} / ${library} (ops/s)`,
+      measured: formatRatio(ratio),
+      goal: `≥ ${goal}×`,
+      met: ratio >= goal,
+    }
+  }),
+  {
+    target: 'model layer: every case / either library',
+    measured: slower.length === 0 ? 'none slower' : slower.join(', '),
+    goal: 'all ≥ 1×',
+    met: slower.length === 0,
+  },
+])
 
 /** Every library must send the same wire attributes, and parse back the input, before it is timed. */
 function assertComplete(): void {
