@@ -23,6 +23,7 @@ import {
   spawnApp,
   type TargetResult,
 } from './http-app.js'
+import { checkGolden } from './http-golden.js'
 import { httpLoad, loopLoad } from './load.js'
 import { formatCount, formatRatio } from './measure.js'
 
@@ -39,9 +40,10 @@ export async function dbPath(table: BenchTable, logDir: string, quick = false): 
     `2. DB-bound path: uncached GET /v2/groups/{id} vs raw SDK GetItem; ${CONCURRENCY} in flight, ${rounds} rounds × ${roundSeconds} s, alternating`,
   )
   const clients: DynamoDBClient[] = []
+  const logFile = join(logDir, 'db-path.log')
   const app = await spawnApp(table, {
     nodeFlags: COMPARED_NODE_FLAGS,
-    logFile: join(logDir, 'db-path.log'),
+    logFile,
     env: { CACHE_TTL_MS: '0' },
   })
   try {
@@ -50,6 +52,13 @@ export async function dbPath(table: BenchTable, logDir: string, quick = false): 
     const [id] = await createGroups(app.baseUrl, headers, 1)
     ok(id)
     await assertReadable(app.baseUrl, headers, id)
+    await checkGolden('db-path', {
+      baseUrl: app.baseUrl,
+      path: `/v2/groups/${id}`,
+      headers,
+      logFile,
+      known: { id, tenantId, table: table.tableName },
+    })
     const get = new GetItemCommand(
       getItemInput(getItemParams(table.tableName, keyOf(Group, 'primary', { tenantId, id }), false)),
     )

@@ -20,6 +20,7 @@ import {
   spawnApp,
   type TargetResult,
 } from './http-app.js'
+import { checkGolden } from './http-golden.js'
 import { httpLoad } from './load.js'
 import { formatCount, formatRatio } from './measure.js'
 
@@ -55,6 +56,13 @@ export async function hotPath(table: BenchTable, logDir: string, quick = false):
     const [id] = await createGroups(app.baseUrl, headers, 1)
     ok(id)
     const answer = await assertReadable(app.baseUrl, headers, id)
+    await checkGolden('hot-path', {
+      baseUrl: app.baseUrl,
+      path: `/v2/groups/${id}`,
+      headers,
+      logFile,
+      known: { id, tenantId: 'bench-hot-path', table: table.tableName },
+    })
     const sameAnswer = await spawnServer({
       nodeArgs: [...COMPARED_NODE_FLAGS, HELLO_ENTRY],
       env: { NODE_ENV: 'production', BENCH_RESPONSE: JSON.stringify(answer) },
