@@ -3,7 +3,8 @@
 // be what the committed snapshot in scripts/bench/golden/ says, once the values that differ from
 // one request to the next (ids, times, durations, counts) are masked. A faster app that answers,
 // logs or counts differently fails the benchmark instead of winning it.
-// BENCH_GOLDEN_UPDATE=1 writes the snapshots anew (after a deliberate change of the answer).
+// BENCH_GOLDEN_UPDATE=1 writes the snapshots anew (after a deliberate change of the answer; then
+// `npm run format`).
 import { deepStrictEqual } from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
