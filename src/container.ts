@@ -4,7 +4,6 @@
 import 'reflect-metadata'
 import { createHash } from 'node:crypto'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { KMSClient } from '@aws-sdk/client-kms'
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe'
 import type { Config } from './config/config.js'
 import { DEFAULT_BACKOFF } from './db/backoff.js'
@@ -22,7 +21,7 @@ import { RedisLink } from './redis/redis-link.js'
 import { RESOURCES, serviceToken } from './resources/index.js'
 import { BlindIndex } from './security/blind-index.js'
 import { FieldCipher } from './security/field-cipher.js'
-import { KmsKeyProvider } from './security/kms-key-provider.js'
+import { createKmsClient, KmsKeyProvider } from './security/kms-key-provider.js'
 import { LocalKeyProvider, parseMasterKeys } from './security/local-key-provider.js'
 import { AuditService } from './services/audit-service.js'
 import { type Clock, systemClock } from './services/clock.js'
@@ -173,7 +172,7 @@ export function buildContainer(config: Readonly<Config>): DependencyContainer {
 
   singleton('FieldCipher', () => {
     const provider = encryption.kmsKeyId
-      ? new KmsKeyProvider(new KMSClient({ region: dynamodb.region }), encryption.kmsKeyId, dynamodb.region)
+      ? new KmsKeyProvider(createKmsClient(dynamodb.region), encryption.kmsKeyId, dynamodb.region)
       : new LocalKeyProvider(parseMasterKeys(encryption.localMasterKeys), encryption.localMasterKeyId)
     return new FieldCipher(provider, {
       maxUses: encryption.dataKeyMaxUses,

@@ -16,7 +16,7 @@ import {
 } from './config.js'
 import { dynamodbVariables } from './dynamodb-variables.js'
 import type { RuntimeMemory } from './runtime-memory.js'
-import { readSsmParameters, type SsmParameter, type SsmSource } from './ssm-parameters.js'
+import type { SsmParameter, SsmSource } from './ssm-parameters.js'
 import { ENVIRONMENT_ONLY, resolveSsmPath, ssmVariables } from './ssm-variables.js'
 
 /** What was read from SSM: names only, never a value. */
@@ -47,6 +47,8 @@ export async function loadConfigWithSsm(
   const present = presentVariables(environment)
   const source = ssmSourceOf(present)
   if (!source) return { config: loadConfig(present, memory), ssm: undefined }
+  // Imported here: without CONFIG_SSM_PATH the process never loads the SSM SDK.
+  const { readSsmParameters } = await import('./ssm-parameters.js')
   const parameters = await readSsmParameters(source)
   const { values, origins, unknown } = settingsOf(source.path, parameters)
   const overridden = Object.keys(values).filter((setting) => setting in present)

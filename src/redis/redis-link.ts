@@ -2,9 +2,12 @@
 // long: while it is down a command fails at once (no offline queue), a slow one fails after
 // COMMAND_TIMEOUT_MS, and after any failure Redis is left alone for a moment, so that each use
 // goes straight to its per-instance fallback. ioredis reconnects by itself, forever.
-import { Redis, type RedisOptions } from 'ioredis'
+import { createRequire } from 'node:module'
+import type { Redis, RedisOptions } from 'ioredis'
 import { Counter, Gauge } from 'prom-client'
 import type { Metrics } from '../observability/metrics.js'
+
+const require = createRequire(import.meta.url)
 
 const COMMAND_TIMEOUT_MS = 500
 const CONNECT_TIMEOUT_MS = 2_000
@@ -45,10 +48,13 @@ export class RedisLink {
       maxRetriesPerRequest: 0,
       retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
     }
-    this.commands = new Redis(url, options)
+    // Loaded here, with REDIS_URL only: without it the process never carries ioredis. The package
+    // is CommonJS, so this is the class `import` would give.
+    const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis')
+    this.commands = new RedisClient(url, options)
     // Subscribing waits for the connection (the offline queue), and is done again on every
     // reconnection by its user, who then knows what it may have missed.
-    this.subscriber = new Redis(url, {
+    this.subscriber = new RedisClient(url, {
       ...options,
       commandTimeout: undefined,
       enableOfflineQueue: true,

@@ -2,8 +2,21 @@
 // KMS records the master key inside the wrapped blob, so keys rotated or replaced since still work.
 // A value wrapped under a multi-Region key in another region (before a failover) is unwrapped by
 // that key's replica in this region, so reading it needs no call to the other region.
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms'
+import { createRequire } from 'node:module'
+import type { KMSClient } from '@aws-sdk/client-kms'
 import type { DataKey, DataKeyProvider } from './data-key-provider.js'
+
+const require = createRequire(import.meta.url)
+
+/**
+ * The KMS SDK, loaded when a KMS key is configured: with local master keys the process never
+ * carries it. The package is CommonJS, so this is the instance `import` would give.
+ */
+const kmsSdk = () => require('@aws-sdk/client-kms') as typeof import('@aws-sdk/client-kms')
+
+export function createKmsClient(region: string): KMSClient {
+  return new (kmsSdk().KMSClient)({ region })
+}
 
 // Binds every data key to this service in KMS (CloudTrail shows it; Decrypt must repeat it).
 const ENCRYPTION_CONTEXT = { service: 'tessera', purpose: 'field-encryption' }
@@ -17,6 +30,7 @@ export class KmsKeyProvider implements DataKeyProvider {
   ) {}
 
   async generateDataKey(): Promise<DataKey> {
+    const { GenerateDataKeyCommand } = kmsSdk()
     const output = await this.kms.send(
       new GenerateDataKeyCommand({
         KeyId: this.currentKeyId,
@@ -33,6 +47,7 @@ export class KmsKeyProvider implements DataKeyProvider {
   }
 
   async unwrapDataKey(keyId: string, wrapped: Buffer): Promise<Buffer> {
+    const { DecryptCommand } = kmsSdk()
     const output = await this.kms.send(
       new DecryptCommand({
         KeyId: replicaHere(keyId, this.region),
