@@ -4,7 +4,13 @@
 import { z } from 'zod'
 import type { SchemaChange } from './schema-change.js'
 
-const registries = new WeakMap<readonly SchemaChange[], z.core.$ZodRegistry<{ id: string }>>()
+interface ChangeLookup {
+  registry: z.core.$ZodRegistry<{ id: string }>
+  /** What each schema was found to hold, by direction: routes share schemas (error envelopes, ids). */
+  found: Record<'input' | 'output', WeakMap<z.ZodType, SchemaChange | undefined>>
+}
+
+const lookups = new WeakMap<readonly SchemaChange[], ChangeLookup>()
 
 /** The change whose schema `schema` holds somewhere inside, if any. */
 export function embeddedChange(
@@ -13,26 +19,31 @@ export function embeddedChange(
   io: 'input' | 'output',
 ): SchemaChange | undefined {
   if (!(schema instanceof z.ZodType) || changes.length === 0) return undefined
+  const { registry, found } = lookupOf(changes)
+  if (found[io].has(schema)) return found[io].get(schema)
   // Converted to JSON Schema with the changed schemas named, each shows up as a reference.
   const json = z.toJSONSchema(schema, {
-    metadata: registryOf(changes),
+    metadata: registry,
     io,
     unrepresentable: 'any',
     cycles: 'ref',
     reused: 'inline',
   })
   const index = /"#\/\$defs\/change(\d+)"/.exec(JSON.stringify(json))?.[1]
-  return index === undefined ? undefined : changes[Number(index)]
+  const change = index === undefined ? undefined : changes[Number(index)]
+  found[io].set(schema, change)
+  return change
 }
 
-function registryOf(changes: readonly SchemaChange[]) {
-  let registry = registries.get(changes)
-  if (!registry) {
-    registry = z.registry<{ id: string }>()
+function lookupOf(changes: readonly SchemaChange[]): ChangeLookup {
+  let lookup = lookups.get(changes)
+  if (!lookup) {
+    const registry = z.registry<{ id: string }>()
     for (const [index, change] of changes.entries()) registry.add(change.current, { id: `change${index}` })
-    registries.set(changes, registry)
+    lookup = { registry, found: { input: new WeakMap(), output: new WeakMap() } }
+    lookups.set(changes, lookup)
   }
-  return registry
+  return lookup
 }
 
 /** A name for a changed schema in messages: its component id when it has one. */

@@ -188,3 +188,22 @@ t.test(
     )
   },
 )
+
+t.test(
+  'a schema that many routes share is looked through once per version, not once per route',
+  async (t) => {
+    const handler = async () => ({})
+    const shared = z.strictObject({ id: z.string(), note: z.string() })
+    // Each conversion to JSON Schema (how a part is looked through for changed schemas) processes it.
+    let conversions = 0
+    const process = shared._zod.processJSONSchema
+    t.ok(process, 'zod converts through processJSONSchema')
+    shared._zod.processJSONSchema = (...args) => {
+      conversions++
+      return process?.(...args)
+    }
+    for (const url of ['/a/:id', '/b/:id', '/c/:id'])
+      applyVersion({ method: 'GET', url, handler, schema: { params: shared } }, 'v1', CHANGES_V1)
+    t.equal(conversions, 1)
+  },
+)
