@@ -15,6 +15,7 @@ import { type BackoffOptions, backoffDelay, sleep } from './backoff.js'
 import { type Change, changeAction, isSameCreation } from './change-params.js'
 import { putNewItemParams } from './params.js'
 import type { TableGateway } from './table-gateway.js'
+import { planTransactions } from './transaction-plan.js'
 import { MAX_TRANSACTION_ACTIONS, type TransactionAction, TransactionCancelledError } from './transactions.js'
 
 export interface SideEffects {
@@ -59,31 +60,23 @@ export class ChangeWriter {
   }
 
   /**
-   * Applies many independent changes (each with its own side effects) in as few transactions as
-   * fit, retrying transient failures with backoff. Resolves with the changes that still failed.
-   * The changes may belong to several tenants: a transaction holds one tenant's changes only.
+   * Applies many independent changes (each with its own side effects) in transactions spread evenly
+   * over the writers (see planTransactions), retrying transient failures with backoff. Resolves with
+   * the changes that still failed. The changes may belong to several tenants: a transaction holds
+   * one tenant's changes only.
    */
   async applyMany<M extends TenantModel>(
     changes: readonly { change: Change<M>; effects?: SideEffects }[],
   ): Promise<ChangeFailure<M>[]> {
-    const chunks: PendingChange<M>[][] = []
-    let actionsInChunk = 0
-    let chunkTenant: string | undefined
-    for (const { change, effects } of byTenant(changes)) {
-      const actions = this.#actions(change, effects ?? {})
-      const { tenantId } = change.model
-      if (
-        chunks.length === 0 ||
-        tenantId !== chunkTenant ||
-        actionsInChunk + actions.length > MAX_TRANSACTION_ACTIONS
-      ) {
-        chunks.push([])
-        actionsInChunk = 0
-        chunkTenant = tenantId
-      }
-      chunks.at(-1)?.push({ change, actions })
-      actionsInChunk += actions.length
-    }
+    const pending = byTenant(changes).map(
+      ({ change, effects }): PendingChange<M> => ({ change, actions: this.#actions(change, effects ?? {}) }),
+    )
+    const chunks = planTransactions(
+      pending,
+      (entry) => entry.actions.length,
+      (entry) => entry.change.model.tenantId,
+      { maxActions: MAX_TRANSACTION_ACTIONS, writers: this.options.concurrency },
+    )
     const failures: ChangeFailure<M>[] = []
     let next = 0
     const worker = async () => {

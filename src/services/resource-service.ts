@@ -64,7 +64,7 @@ export class ResourceService<M extends TenantModel, Create, Update> {
   }
 
   /**
-   * Creates many items in as few transactions as fit. Each input keeps its position (`index`);
+   * Creates many items in transactions spread over the writers. Each input keeps its position (`index`);
    * whatever could not be written after the retries is reported for that index, never dropped.
    */
   async createMany(
