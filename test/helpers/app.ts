@@ -70,6 +70,8 @@ export interface TestAppOptions {
    * that built the app, so every integration test is also a contract test.
    */
   onContractViolation?: (problem: string) => void
+  /** Runs before any route is registered, after the helper's own hooks (see BuildAppOptions). */
+  beforeRoutes?: (app: FastifyInstance) => void
 }
 
 export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): Promise<TestApp> {
@@ -108,6 +110,7 @@ export async function buildTestApp(t: TestLike, options: TestAppOptions = {}): P
         }
       })
       checkResponses(app, committedContract(), onViolation)
+      options.beforeRoutes?.(app)
     },
   })
   await app.ready()

@@ -4,7 +4,7 @@
 // OPS_PORT there is one listener and it serves everything.
 import { createServer, type Server } from 'node:http'
 import type { Socket } from 'node:net'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
 declare module 'fastify' {
@@ -27,15 +27,22 @@ async function opsListener(app: FastifyInstance, { enabled }: { enabled: boolean
   const opsSockets = new WeakSet<Socket>()
   server?.on('connection', (socket) => opsSockets.add(socket))
   app.decorate('opsServer', server)
-  app.decorateRequest('viaOpsListener', false)
-
-  app.addHook('onRequest', async (request, reply) => {
-    request.viaOpsListener = opsSockets.has(request.raw.socket)
-    if (request.is404) return
-    const listener = request.routeOptions.config.listener
-    const served = request.viaOpsListener ? listener !== undefined : listener !== 'ops' || !server
-    if (!served) return reply.callNotFound()
+  // Read only by the routes that ask, so a request pays nothing for it.
+  app.decorateRequest('viaOpsListener', {
+    getter(this: FastifyRequest) {
+      return opsSockets.has(this.raw.socket)
+    },
   })
+  // With one listener every route is served on it: no request needs checking.
+  if (server) {
+    app.addHook('onRequest', (request, reply, done) => {
+      if (request.is404) return done()
+      const listener = request.routeOptions.config.listener
+      const served = request.viaOpsListener ? listener !== undefined : listener !== 'ops'
+      if (served) return done()
+      reply.callNotFound()
+    })
+  }
   app.addHook('onClose', async () => {
     if (!server?.listening) return
     await new Promise((resolve) => server.close(resolve))

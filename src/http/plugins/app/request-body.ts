@@ -21,18 +21,25 @@ async function requestBody(app: FastifyInstance) {
   // Without this, Fastify would parse text/plain and answer 400, not 415.
   app.removeContentTypeParser('text/plain')
 
-  app.addHook('preParsing', async (request, _reply, payload) => {
-    if (request.method === 'GET' || request.method === 'HEAD') return payload
+  // Callback-style: a request without a body (every GET) goes on at once, without a promise.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return done(null, payload)
     const headers = request.raw.headers
     const chunked = headers['transfer-encoding'] !== undefined
-    if (headers['content-type'] === undefined && !chunked) return payload
-    const empty = chunked ? !(await hasData(payload)) : Number(headers['content-length'] ?? 0) === 0
+    if (headers['content-type'] === undefined && !chunked) return done(null, payload)
     // Fastify picks a parser by these headers before it reads anything; without them it reads nothing.
-    if (empty) {
-      delete headers['content-type']
-      delete headers['transfer-encoding']
+    const forget = (empty: boolean) => {
+      if (empty) {
+        delete headers['content-type']
+        delete headers['transfer-encoding']
+      }
+      done(null, payload)
     }
-    return payload
+    if (!chunked) return forget(Number(headers['content-length'] ?? 0) === 0)
+    hasData(payload).then(
+      (data) => forget(!data),
+      (error: Error) => done(error),
+    )
   })
 
   const { onProtoPoisoning, onConstructorPoisoning } = app.initialConfig
