@@ -7,10 +7,10 @@ import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { DestinationStream } from 'pino'
 import type { DependencyContainer } from 'tsyringe'
 import { servicesOf } from './container.js'
-import apiVersion from './http/plugins/app/api-version.js'
+import answerHeaders from './http/plugins/app/answer-headers.js'
 import authentication from './http/plugins/app/authentication.js'
 import clientErrors, { clientErrorHandler } from './http/plugins/app/client-errors.js'
-import correlationId, { correlationIdOf } from './http/plugins/app/correlation-id.js'
+import { correlationIdOf } from './http/plugins/app/correlation-id.js'
 import earlyAnswers from './http/plugins/app/early-answers.js'
 import errorHandler, { frameworkErrorReply } from './http/plugins/app/error-handler.js'
 import idempotency from './http/plugins/app/idempotency.js'
@@ -23,7 +23,6 @@ import requestOutcome from './http/plugins/app/request-outcome.js'
 import tenantStanding from './http/plugins/app/tenant-standing.js'
 import usageMetering from './http/plugins/app/usage-metering.js'
 import cors from './http/plugins/external/cors.js'
-import helmet from './http/plugins/external/helmet.js'
 import jwt from './http/plugins/external/jwt.js'
 import rateLimit from './http/plugins/external/rate-limit.js'
 import swagger from './http/plugins/external/swagger.js'
@@ -103,11 +102,9 @@ export async function buildApp(
   await app.register(errorHandler)
   await app.register(requestBody)
   await app.register(swagger)
-  await app.register(correlationId)
-  await app.register(apiVersion, { unversioned })
+  await app.register(answerHeaders, { unversioned })
   await app.register(lifecycle)
   await app.register(earlyAnswers, { linger: config.http.linger })
-  await app.register(helmet)
   await app.register(cors, { cors: config.cors })
   await app.register(opsListener, { enabled: config.opsPort !== 0 })
   // After the plugins whose headers every answer carries, so that a shed request gets them too.

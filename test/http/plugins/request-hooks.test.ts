@@ -75,3 +75,20 @@ t.test('a cached read runs the request hooks without a promise', async (t) => {
   t.equal(read.headers['x-ratelimit-remaining'], String(limit - 3), 'and counted by the rate limiter')
   t.equal(counts.promises, 0, 'no promise from the first hook to the handler', { where: counts.where })
 })
+
+t.test('every request runs six app-wide onRequest hooks', async (t) => {
+  const added: string[] = []
+  await buildTestApp(t, {
+    beforeRoutes: (app) => {
+      const addHook = app.addHook.bind(app) as (name: string, hook: unknown) => FastifyInstance
+      Object.assign(app, {
+        addHook(name: string, hook: unknown) {
+          if (name === 'onRequest') added.push((hook as { name?: string }).name ?? '')
+          return addHook(name, hook)
+        },
+      })
+    },
+  })
+  // The outcome record, the answer's headers, CORS, load shedding, the token, the tenant's standing.
+  t.equal(added.length, 6, 'one hook per concern, the answer headers in one', { added })
+})

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance, RawRequestDefaultExpression } from 'fastify'
-import fp from 'fastify-plugin'
+import type { RawRequestDefaultExpression } from 'fastify'
 
 export const CORRELATION_HEADER = 'x-correlation-id'
 // A caller's id is echoed into logs and headers, so only a short, plain token is accepted.
@@ -11,12 +10,3 @@ export function correlationIdOf(request: RawRequestDefaultExpression): string {
   const given = request.headers[CORRELATION_HEADER]
   return typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID()
 }
-
-async function correlationId(app: FastifyInstance) {
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('X-Correlation-ID', request.id)
-    done()
-  })
-}
-
-export default fp(correlationId, { name: 'correlation-id' })

@@ -1,6 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { FastifyInstance } from 'fastify'
-import fp from 'fastify-plugin'
 import helmetMiddleware, { type HelmetOptions } from 'helmet'
 
 /**
@@ -40,12 +38,5 @@ function securityHeaders(options: Readonly<HelmetOptions>): Readonly<Record<stri
   return Object.freeze(headers)
 }
 
-async function helmet(app: FastifyInstance) {
-  const headers = securityHeaders(OPTIONS)
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers)
-    done()
-  })
-}
-
-export default fp(helmet, { name: 'helmet' })
+/** Set on every answer by answer-headers.ts, in this order. */
+export const SECURITY_HEADERS = securityHeaders(OPTIONS)
