@@ -1,7 +1,8 @@
 // Part 2 of `bench:http`: the DB-bound path, GET /v2/groups/{id} with the item cache off (every
 // request reads DynamoDB), against raw SDK GetItem calls for the same item on the same DynamoDB
 // Local, with the same number in flight, in alternating rounds. The raw calls use the app's client
-// settings (socket pool, timeouts, retries) and otherwise the SDK's defaults. A third reader, shown
+// settings (socket pool, timeouts, retries) and otherwise the SDK's defaults. Targets: the app's
+// median at least the SDK loop's, and in no round below 0.9 of it. A third reader, shown
 // for comparison and not part of the target, is the SDK with the middleware cache the app's data
 // client uses (see createDataClient), so the app's own cost over the SDK can be read off too.
 import { ok } from 'node:assert/strict'
@@ -12,7 +13,7 @@ import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { getItemParams } from '../../src/db/params.js'
 import { getItemInput } from '../../src/db/wire.js'
 import { Group, keyOf } from '../../src/models/index.js'
-import { alternatingRounds, completedBy, medianOf, printRounds } from './alternating-rounds.js'
+import { alternatingRounds, completedBy, medianOf, printRounds, type Sample } from './alternating-rounds.js'
 import type { BenchTable } from './bench-server.js'
 import {
   assertReadable,
@@ -29,12 +30,15 @@ import { formatCount, formatRatio } from './measure.js'
 
 /** HTTP connections, and SDK calls in flight (below the SDK's pool of DYNAMODB_MAX_SOCKETS, 50). */
 const CONCURRENCY = 32
+type Reader = 'app' | 'sdk' | 'sdkCached'
 // DynamoDB Local is a JVM: it needs some seconds of reads before its speed settles.
 const FULL = { warmupSeconds: 5, roundSeconds: 5, rounds: 5 }
 const QUICK = { warmupSeconds: 1, roundSeconds: 1, rounds: 1 }
-const TARGET_RATIO = 0.9
+/** The app against the SDK loop: the medians' ratio, and the ratio in its worst round. */
+const TARGET_RATIO = 1.0
+const TARGET_LOWEST_ROUND = 0.9
 
-export async function dbPath(table: BenchTable, logDir: string, quick = false): Promise<TargetResult> {
+export async function dbPath(table: BenchTable, logDir: string, quick = false): Promise<TargetResult[]> {
   const { warmupSeconds, roundSeconds, rounds } = quick ? QUICK : FULL
   console.log(
     `2. DB-bound path: uncached GET /v2/groups/{id} vs raw SDK GetItem; ${CONCURRENCY} in flight, ${rounds} rounds × ${roundSeconds} s, alternating`,
@@ -124,19 +128,40 @@ export async function dbPath(table: BenchTable, logDir: string, quick = false): 
 
     const ratio = medianOf(samples, 'app') / medianOf(samples, 'sdk')
     const cachedRatio = medianOf(samples, 'app') / medianOf(samples, 'sdkCached')
+    const lowest = lowestRound(samples)
     console.log(
-      `ratio (medians): ${formatRatio(ratio)}; target ≥ ${TARGET_RATIO}. Against the SDK with cacheMiddleware: ${formatRatio(cachedRatio)}\n`,
+      `ratio (medians): ${formatRatio(ratio)}; target ≥ ${TARGET_RATIO}. Lowest round (${lowest.round}): ${formatRatio(lowest.ratio)}; target ≥ ${TARGET_LOWEST_ROUND}. Against the SDK with cacheMiddleware: ${formatRatio(cachedRatio)}\n`,
     )
-    return {
-      target: 'DB-bound: uncached GET / SDK GetItem (reads/s)',
-      measured: `${formatCount(medianOf(samples, 'app'))} / ${formatCount(medianOf(samples, 'sdk'))} = ${formatRatio(ratio)}`,
-      goal: `≥ ${TARGET_RATIO}×`,
-      met: ratio >= TARGET_RATIO,
-    }
+    return [
+      {
+        target: 'DB-bound: uncached GET / SDK GetItem (reads/s, medians)',
+        measured: `${formatCount(medianOf(samples, 'app'))} / ${formatCount(medianOf(samples, 'sdk'))} = ${formatRatio(ratio)}`,
+        goal: `≥ ${TARGET_RATIO.toFixed(1)}×`,
+        met: ratio >= TARGET_RATIO,
+      },
+      {
+        target: 'DB-bound: uncached GET / SDK GetItem, lowest round',
+        measured: `round ${lowest.round}: ${formatRatio(lowest.ratio)}`,
+        goal: `≥ ${TARGET_LOWEST_ROUND}×`,
+        met: lowest.ratio >= TARGET_LOWEST_ROUND,
+      },
+    ]
   } finally {
     for (const client of clients) client.destroy()
     await app.stop()
   }
+}
+
+/** The round in which the app's reads/s were the smallest share of the SDK loop's. */
+function lowestRound(samples: readonly Sample<Reader>[]): { round: number; ratio: number } {
+  let lowest = { round: 0, ratio: Number.POSITIVE_INFINITY }
+  for (const { round, side, result } of samples) {
+    if (side !== 'app') continue
+    const sdk = samples.find((sample) => sample.round === round && sample.side === 'sdk')
+    const ratio = sdk ? result.perSecond / sdk.result.perSecond : Number.NaN
+    if (!(ratio >= lowest.ratio)) lowest = { round, ratio }
+  }
+  return lowest
 }
 
 /** Successful GetItem calls the app has made, from its DynamoDB call histogram. */
