@@ -22,18 +22,22 @@ const THROTTLE_NAMES = new Set([
   'RequestLimitExceeded',
 ])
 
-// Operations whose input takes ReturnConsumedCapacity.
-const CAPACITY_OPERATIONS = new Set([
-  'GetItem',
-  'PutItem',
-  'UpdateItem',
-  'DeleteItem',
-  'Query',
-  'Scan',
-  'BatchGetItem',
-  'BatchWriteItem',
-  'TransactGetItems',
-  'TransactWriteItems',
+type CapacityDetail = 'TOTAL' | 'INDEXES'
+
+// Operations whose input takes ReturnConsumedCapacity, and the detail each asks for. Reads by key
+// touch the base table alone, so TOTAL carries the same units as INDEXES would, in a smaller answer
+// that DynamoDB has less to build for; writes and queries may consume index capacity too.
+const CAPACITY_DETAIL: ReadonlyMap<string, CapacityDetail> = new Map([
+  ['GetItem', 'TOTAL'],
+  ['BatchGetItem', 'TOTAL'],
+  ['TransactGetItems', 'TOTAL'],
+  ['PutItem', 'INDEXES'],
+  ['UpdateItem', 'INDEXES'],
+  ['DeleteItem', 'INDEXES'],
+  ['Query', 'INDEXES'],
+  ['Scan', 'INDEXES'],
+  ['BatchWriteItem', 'INDEXES'],
+  ['TransactWriteItems', 'INDEXES'],
 ])
 
 export function instrumentClient(client: DynamoDBClient, metrics: Metrics, meter?: UsageMeter): void {
@@ -41,7 +45,8 @@ export function instrumentClient(client: DynamoDBClient, metrics: Metrics, meter
     (next, context) => async (args) => {
       const operation = operationOf(context.commandName)
       const input = args.input as { TableName?: string; ReturnConsumedCapacity?: string } & Tagged
-      if (CAPACITY_OPERATIONS.has(operation)) input.ReturnConsumedCapacity ??= 'INDEXES'
+      const detail = CAPACITY_DETAIL.get(operation)
+      if (detail) input.ReturnConsumedCapacity ??= detail
       const table = input.TableName ?? 'batch'
       const started = performance.now()
       try {
