@@ -3,6 +3,7 @@ import https from 'node:https'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
+import type { AuthScheme, RequestSigner } from '@smithy/types'
 import type { Config } from '../config/config.js'
 
 /**
@@ -56,7 +57,34 @@ export function createDataClient(config: ClientSettings, client: DynamoDBClient)
   const requestHandler = client.config.requestHandler
   if (!(requestHandler instanceof NodeHttpHandler))
     throw new Error('the DynamoDB client has no Node HTTP handler')
-  return createDynamoDbClient(config, { requestHandler, cacheMiddleware: true })
+  const dataClient = createDynamoDbClient(config, { requestHandler, cacheMiddleware: true })
+  reuseSigners(dataClient)
+  return dataClient
+}
+
+type SignerOf = (authScheme?: AuthScheme) => Promise<RequestSigner>
+
+/**
+ * The SDK builds a new request signer for every call, copying the whole client config into it (a
+ * copy that costs more than the signing itself). What it builds depends only on the auth scheme's
+ * signing name and region and on the client's credentials provider, so the one it built first for
+ * those serves every later call; the signer still asks the provider for credentials on each call.
+ */
+function reuseSigners(client: DynamoDBClient): void {
+  const config = client.config as unknown as { signer: SignerOf; credentials: unknown }
+  const build = config.signer
+  const built = new Map<string, { credentials: unknown; signer: Promise<RequestSigner> }>()
+  config.signer = (authScheme) => {
+    const key = `${authScheme?.name} ${authScheme?.signingName} ${authScheme?.signingRegion}`
+    const found = built.get(key)
+    if (found && found.credentials === config.credentials) return found.signer
+    const signer = build(authScheme)
+    built.set(key, { credentials: config.credentials, signer })
+    signer.catch(() => {
+      if (built.get(key)?.signer === signer) built.delete(key)
+    })
+    return signer
+  }
 }
 
 function createRequestHandler(config: ClientSettings): NodeHttpHandler {
