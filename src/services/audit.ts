@@ -23,7 +23,9 @@ export function valuesOf(model: TenantModel): Record<string, unknown> {
   const values: Record<string, unknown> = {}
   for (const field of layoutOf(modelClass).fields) {
     if (derived.has(field) || field === 'deletedUtc') continue
-    values[field] = structuredClone((model as unknown as Record<string, unknown>)[field])
+    const value = (model as unknown as Record<string, unknown>)[field]
+    // A copy, so that later changes to the item leave these values as they were; only objects need one.
+    values[field] = typeof value === 'object' && value !== null ? structuredClone(value) : value
   }
   return values
 }
