@@ -25,10 +25,12 @@ import { reportTargets } from './targets.js'
 const { quick, groups, path } = new Command('bench:import')
   .option('--quick', 'tiny sizes, one round', false)
   .option('--path <path>', 'only this path (batch or single), e.g. to profile it')
-  .option('--groups <count>', 'groups per import (a multiple of the batch size)', Number)
+  .option('--groups <count>', 'groups per import (a multiple of 8,000 keeps every round full)', Number)
   .parse()
   .opts<{ quick: boolean; groups?: number; path?: 'batch' | 'single' }>()
-const GROUPS = groups ?? (quick ? 200 : 10_000)
+// 8,000 keeps every round of every side full: 8 batch requests in two rounds of 4 (each request 24
+// transactions in three rounds of 8; see planTransactions), 160 raw transactions in five rounds of 32.
+const GROUPS = groups ?? (quick ? 400 : 8_000)
 const BATCH_SIZE = quick ? 100 : 1_000
 /** Creates per transaction in a batch: 50 groups and their audit entries, DynamoDB's 100 actions. */
 const CREATES_PER_TRANSACTION = 50
@@ -36,7 +38,7 @@ const CREATES_PER_TRANSACTION = 50
 const CONCURRENCY = 32
 // DynamoDB Local is a JVM: it needs a few thousand writes of each kind before its speed settles.
 const WARMUP_GROUPS = quick ? 100 : Math.min(3_000, GROUPS)
-const ROUNDS = quick ? 1 : 3
+const ROUNDS = quick ? 1 : 5
 const OVERALL_TIMEOUT_MS = 20 * 60_000
 // For the app and the raw writes alike: on a busy machine DynamoDB Local can take seconds to answer
 // a 100-action transaction, beyond the server's 3 s (sized for single-item calls).
