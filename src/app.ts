@@ -38,6 +38,7 @@ import { versionedRoutes } from './http/versioning/versioned-routes.js'
 import { readProbeCheck, tableStatusCheck } from './observability/dynamodb-health.js'
 import { eventLoopCheck } from './observability/event-loop-health.js'
 import { HealthMonitor } from './observability/health-monitor.js'
+import { lazyChildLogger } from './observability/lazy-child-logger.js'
 import { createLogger } from './observability/logger.js'
 import { redactedKeys } from './observability/redaction.js'
 import { redisCheck } from './observability/redis-health.js'
@@ -75,6 +76,7 @@ export async function buildApp(
       redactedKeys(ALL_MODELS),
     ),
     genReqId: correlationIdOf,
+    childLoggerFactory: lazyChildLogger,
     // request-logging writes one line per request instead, with the route template and the caller.
     logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,

@@ -18,6 +18,9 @@ export { REDACTION_CENSOR } from './redaction.js'
 
 type LoggingConfig = Pick<Config, 'env' | 'logLevel'>
 
+/** Set on the root logger (children inherit it): how its child() redacts bindings on the way in. */
+export const BINDINGS_REDACTION = Symbol('bindings redaction')
+
 export interface LogOutputEvents {
   /** A line was dropped because stdout had fallen too far behind (see LOG_BUFFER_MAX_BYTES). */
   onLineDropped?: () => void
@@ -43,9 +46,12 @@ export function createLogger(
   // pino passes a child's bindings (Fastify's per-request child, say) through no formatter, so
   // they are redacted on the way in; children inherit this method from the root.
   const createChild = logger.child
+  const redactBindings = (bindings: Record<string, unknown>) => redactLogFields(bindings, redacted)
   logger.child = function child(this: Logger, bindings, options) {
     return createChild.call(this, redactLogFields(bindings, redacted), options)
   } as Logger['child']
+  // A lazy child (lazy-child-logger.ts) works its bindings out as this child() would.
+  Object.defineProperty(logger, BINDINGS_REDACTION, { value: redactBindings })
   return logger
 }
 

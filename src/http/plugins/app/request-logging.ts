@@ -2,6 +2,7 @@
 // (never the raw URL, which may carry ids or query values) and who was asking.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { LineTemplate } from '../../../observability/line-template.js'
 
 /** The fields of a request's completion line; correlationId comes from the request's logger. */
 export function completionFields(request: FastifyRequest, reply: FastifyReply) {
@@ -15,11 +16,21 @@ export function completionFields(request: FastifyRequest, reply: FastifyReply) {
   }
 }
 
+// Every request writes this line: from a template, as pino would write it (line-template.ts).
+const completed = new LineTemplate('info', 'request completed', [
+  'method',
+  'route',
+  'status',
+  'durationMs',
+  'tenantId',
+  'userId',
+])
+
 async function requestLogging(app: FastifyInstance) {
   app.observeRequests({
     ended(request, reply, outcome) {
       if (outcome === 'completed') {
-        request.log.info(completionFields(request, reply), 'request completed')
+        completed.write(request.log, completionFields(request, reply))
         return
       }
       // The status is the answer the client never got, if one was on its way.

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify'
 import t from 'tap'
 import { buildTestApp } from '../../../helpers/app.js'
 import { captureLogs } from '../../../helpers/log-capture.js'
@@ -64,4 +65,41 @@ t.test('LOG_LEVEL above info silences completion lines', async (t) => {
   const { app } = await buildTestApp(t, { logStream: capture.stream, env: { LOG_LEVEL: 'warn' } })
   await app.inject({ method: 'GET', url: '/health/live' })
   t.equal(completions(capture.lines()).length, 0)
+})
+
+t.test('a read that logs nothing else makes no child logger, and its line is what pino writes', async (t) => {
+  const capture = captureLogs()
+  const { app, token } = await buildTestApp(t, { logStream: capture.stream })
+  const authorization = `Bearer ${token('acme', 'alice', ['member'])}`
+  const created = await app.inject({
+    method: 'POST',
+    url: '/v2/groups',
+    headers: { authorization },
+    payload: { name: 'Logged', groupType: 'team' },
+  })
+  const url = `/v2/groups/${created.json().data.id}`
+  await app.inject({ method: 'GET', url, headers: { authorization } })
+
+  let childrenMade = 0
+  const child = app.log.child
+  app.log.child = function countedChild(this: FastifyBaseLogger, ...args: Parameters<typeof child>) {
+    childrenMade++
+    return child.apply(this, args)
+  } as typeof child
+  const before = capture.text().length
+  const read = await app.inject({
+    method: 'GET',
+    url,
+    headers: { authorization, 'x-correlation-id': 'corr-hit' },
+  })
+  t.equal(read.statusCode, 200)
+  t.equal(childrenMade, 0, 'no pino child for a cached read')
+  app.log.child = child
+
+  const line = capture.text().slice(before)
+  const { level, time, pid, hostname, correlationId, msg, ...fields } = JSON.parse(line)
+  t.same([level, correlationId, msg], ['info', 'corr-hit', 'request completed'])
+  app.log.child({ correlationId }).info(fields, msg)
+  const timeless = (text: string) => text.replace(/"time":"[^"]*"/, '"time":"-"')
+  t.equal(timeless(line), timeless(capture.text().slice(before + line.length)), 'byte for byte')
 })
