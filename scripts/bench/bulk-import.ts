@@ -16,18 +16,19 @@ import { ulid } from 'ulid'
 import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
 import { startBenchTable } from './bench-server.js'
 import { createActions, groupBody, writeRaw } from './bulk-raw.js'
-import { appClient, assertSameItems, boundedAll, countGroups } from './bulk-sides.js'
+import { type AppClient, appClient, assertSameItems, boundedAll, countGroups } from './bulk-sides.js'
 import { spawnServer } from './child-server.js'
 import { appEnvironment } from './http-app.js'
 import { formatCount, formatRatio, median, printTable } from './measure.js'
 import { reportTargets } from './targets.js'
 
-const { quick, groups, path } = new Command('bench:import')
+const { quick, groups, path, ceiling } = new Command('bench:import')
   .option('--quick', 'tiny sizes, one round', false)
   .option('--path <path>', 'only this path (batch or single), e.g. to profile it')
+  .option('--ceiling', 'also a bare Fastify server making the same writes (bare-import-server.ts)', false)
   .option('--groups <count>', 'groups per import (a multiple of 8,000 keeps every round full)', Number)
   .parse()
-  .opts<{ quick: boolean; groups?: number; path?: 'batch' | 'single' }>()
+  .opts<{ quick: boolean; groups?: number; path?: 'batch' | 'single'; ceiling: boolean }>()
 // 8,000 keeps every round of every side full: 8 batch requests in two rounds of 4 (each request 24
 // transactions in three rounds of 8; see planTransactions), 160 raw transactions in five rounds of 32.
 const GROUPS = groups ?? (quick ? 400 : 8_000)
@@ -46,14 +47,18 @@ const DYNAMODB_REQUEST_TIMEOUT_MS = 30_000
 const TARGET_RATIO = 0.9
 const SUBJECT = 'importer'
 
-const ALL_KINDS = ['single app', 'single raw', 'batch app', 'batch raw'] as const
+const ALL_KINDS = ['single app', 'single raw', 'single bare', 'batch app', 'batch raw', 'batch bare'] as const
 type Kind = (typeof ALL_KINDS)[number]
-const KINDS = ALL_KINDS.filter((kind) => path === undefined || kind.startsWith(path))
+const KINDS = ALL_KINDS.filter(
+  (kind) => (path === undefined || kind.startsWith(path)) && (ceiling || !kind.endsWith('bare')),
+)
 const TITLES: Record<Kind, string> = {
   'single app': 'POST /v2/groups',
   'single raw': 'SDK TransactWriteItems, 2 actions',
   'batch app': `POST /v2/groups/batch, ${formatCount(BATCH_SIZE)} a request`,
   'batch raw': 'SDK TransactWriteItems, 100 actions',
+  'single bare': 'ceiling: bare Fastify + SDK, POST /v2/groups',
+  'batch bare': 'ceiling: bare Fastify + SDK, POST /v2/groups/batch',
 }
 interface Run {
   kind: Kind
@@ -82,7 +87,15 @@ try {
     readyPath: '/health/ready',
     logFile: join(logDir, 'app.log'),
   })
+  const bare = ceiling
+    ? await spawnServer({
+        nodeArgs: ['--import', 'tsx', 'scripts/bench/bare-import-server.ts'],
+        env: appEnvironment(table, { DYNAMODB_REQUEST_TIMEOUT_MS: String(DYNAMODB_REQUEST_TIMEOUT_MS) }),
+        readyPath: '/ready',
+      })
+    : undefined
   const app = appClient(server.baseUrl, CONCURRENCY)
+  const bareApp = bare && appClient(bare.baseUrl, CONCURRENCY)
   const client = createDynamoDbClient({
     ...table.clientSettings,
     requestTimeoutMs: DYNAMODB_REQUEST_TIMEOUT_MS,
@@ -101,14 +114,18 @@ try {
     )
     const runId = ulid().toLowerCase().slice(-10)
     const bodies = Array.from({ length: GROUPS }, (_, i) => groupBody(i))
-    const authorization = (tenantId: string) => `Bearer ${table.token(tenantId, SUBJECT)}`
+    const authorization = (tenantId: string) => ({
+      authorization: `Bearer ${table.token(tenantId, SUBJECT)}`,
+    })
+    const headersFor = (to: AppClient) =>
+      to === app ? authorization : (tenantId: string) => ({ 'x-tenant-id': tenantId })
 
-    const single = (tenantId: string, count: number) =>
-      boundedAll(count, CONCURRENCY, (i) => app.post('/v2/groups', authorization(tenantId), bodies[i], 201))
-    const batch = (tenantId: string, count: number) =>
+    const single = (to: AppClient) => (tenantId: string, count: number) => () =>
+      boundedAll(count, CONCURRENCY, (i) => to.post('/v2/groups', headersFor(to)(tenantId), bodies[i], 201))
+    const batch = (to: AppClient) => (tenantId: string, count: number) => () =>
       boundedAll(Math.ceil(count / BATCH_SIZE), batchRequests, async (request) => {
         const items = bodies.slice(request * BATCH_SIZE, Math.min(count, (request + 1) * BATCH_SIZE))
-        const { data } = (await app.post('/v2/groups/batch', authorization(tenantId), { items }, 200)) as {
+        const { data } = (await to.post('/v2/groups/batch', headersFor(to)(tenantId), { items }, 200)) as {
           data: { id?: string }[]
         }
         const failed = data.filter((outcome) => outcome.id === undefined)
@@ -123,10 +140,12 @@ try {
       return () => writeRaw(client, creates, perTransaction, CONCURRENCY)
     }
     const work: Record<Kind, (tenantId: string, count: number) => () => Promise<unknown>> = {
-      'single app': (tenantId, count) => () => single(tenantId, count),
-      'batch app': (tenantId, count) => () => batch(tenantId, count),
+      'single app': single(app),
+      'batch app': batch(app),
       'single raw': raw(1),
       'batch raw': raw(CREATES_PER_TRANSACTION),
+      'single bare': single(bareApp ?? app),
+      'batch bare': batch(bareApp ?? app),
     }
 
     // The raw side writes what the app writes: compared on one create of the same body.
@@ -145,13 +164,14 @@ try {
       for (const kind of round % 2 === 1 ? KINDS : [...KINDS].reverse()) {
         const tenantId = `bench-${kind.replace(' ', '-')}-${round}-${runId}`
         const run = work[kind](tenantId, GROUPS)
-        const appCpu = await server.cpuMicros()
+        const child = kind.endsWith('app') ? server : kind.endsWith('bare') ? bare : undefined
+        const childCpu = await child?.cpuMicros()
         const ownCpu = process.cpuUsage()
         const started = performance.now()
         await run()
         const seconds = (performance.now() - started) / 1000
         const { user, system } = process.cpuUsage(ownCpu)
-        const cpu = kind.endsWith('app') ? (await server.cpuMicros()) - appCpu : user + system
+        const cpu = child ? (await child.cpuMicros()) - (childCpu ?? 0) : user + system
         runs.push({ kind, round, tenantId, seconds, cpuMicros: cpu / GROUPS, counted: 0 })
       }
     }
@@ -193,6 +213,12 @@ try {
       console.log(
         `batch / single (app, information only): ${formatRatio(rate('batch app') / rate('single app'))}`,
       )
+    for (const which of ceiling
+      ? (['batch', 'single'] as const).filter((p) => KINDS.includes(`${p} bare`))
+      : [])
+      console.log(
+        `${which}, ceiling (information): bare Fastify + SDK / raw ${formatRatio(rate(`${which} bare`) / rate(`${which} raw`))}; app / bare ${formatRatio(rate(`${which} app`) / rate(`${which} bare`))}`,
+      )
     console.log('')
     const target = (path: 'batch' | 'single', what: string) => {
       const ratio = rate(`${path} app`) / rate(`${path} raw`)
@@ -209,8 +235,10 @@ try {
     ])
   } finally {
     app.close()
+    bareApp?.close()
     client.destroy()
     await server.stop()
+    await bare?.stop()
   }
 } finally {
   if (!process.env.BENCH_IMPORT_KEEP_LOGS) await rm(logDir, { recursive: true, force: true })

@@ -61,15 +61,24 @@ export function createActions(
 }
 
 /** Writes `creates` in transactions of `perTransaction` creates, `concurrency` transactions in flight. */
-export async function writeRaw(
+export function writeRaw(
   client: DynamoDBClient,
   creates: readonly TransactWriteItem[][],
   perTransaction: number,
   concurrency: number,
-): Promise<number> {
+): Promise<void> {
   const transactions: TransactWriteItem[][] = []
   for (let first = 0; first < creates.length; first += perTransaction)
     transactions.push(creates.slice(first, first + perTransaction).flat())
+  return sendTransactions(client, transactions, concurrency)
+}
+
+/** Sends each transaction (with a client request token, as the app does), `concurrency` in flight. */
+export async function sendTransactions(
+  client: DynamoDBClient,
+  transactions: readonly TransactWriteItem[][],
+  concurrency: number,
+): Promise<void> {
   let next = 0
   const worker = async () => {
     while (next < transactions.length) {
@@ -78,5 +87,4 @@ export async function writeRaw(
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, transactions.length) }, worker))
-  return transactions.length
 }

@@ -11,14 +11,14 @@ const REQUEST_TIMEOUT_MS = 120_000
 
 export interface AppClient {
   /** POSTs `body` as JSON; resolves with the parsed answer, rejects unless it has `expectedStatus`. */
-  post(path: string, authorization: string, body: unknown, expectedStatus: number): Promise<unknown>
+  post(path: string, headers: Record<string, string>, body: unknown, expectedStatus: number): Promise<unknown>
   close(): void
 }
 
 /** An HTTP client of the app with up to `sockets` kept-alive connections (cheaper than fetch). */
 export function appClient(baseUrl: string, sockets: number): AppClient {
   const agent = new http.Agent({ keepAlive: true, maxSockets: sockets })
-  const post = (path: string, authorization: string, body: unknown, expectedStatus: number) =>
+  const post = (path: string, headers: Record<string, string>, body: unknown, expectedStatus: number) =>
     new Promise<unknown>((resolve, reject) => {
       const payload = JSON.stringify(body)
       const request = http.request(
@@ -28,7 +28,7 @@ export function appClient(baseUrl: string, sockets: number): AppClient {
           agent,
           timeout: REQUEST_TIMEOUT_MS,
           headers: {
-            authorization,
+            ...headers,
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(payload),
             'user-agent': 'node',
