@@ -8,8 +8,8 @@ import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb'
 import Fastify from 'fastify'
 import { loadConfig } from '../../src/config/config.js'
 import { createDynamoDbClient } from '../../src/db/dynamodb-client.js'
-import { MAX_TRANSACTION_ACTIONS } from '../../src/db/transactions.js'
 import { planTransactions } from '../../src/db/transaction-plan.js'
+import { MAX_TRANSACTION_ACTIONS } from '../../src/db/transactions.js'
 import { createActions, type groupBody, sendTransactions } from './bulk-raw.js'
 
 type Body = ReturnType<typeof groupBody>
