@@ -92,3 +92,21 @@ t.test('every request runs six app-wide onRequest hooks', async (t) => {
   // The outcome record, the answer's headers, CORS, load shedding, the token, the tenant's standing.
   t.equal(added.length, 6, 'one hook per concern, the answer headers in one', { added })
 })
+
+t.test('the outcome of every request is heard by one shared close listener', async (t) => {
+  const listeners: unknown[][] = []
+  const app = await buildTestApp(t, {
+    beforeRoutes: (app) => {
+      app.addHook('onResponse', (_request, reply, done) => {
+        listeners.push(reply.raw.listeners('close'))
+        done()
+      })
+    },
+  })
+  for (let i = 0; i < 2; i++) await app.app.inject({ method: 'GET', url: '/health/live' })
+  const [first = [], second = []] = listeners
+  t.ok(
+    first.some((listener) => second.includes(listener)),
+    'no closure, nor once() wrapper, made for each response',
+  )
+})

@@ -2,6 +2,7 @@
 // the answer was out ('aborted'). Fastify's onResponse alone misses requests whose client hung up
 // after its body was read, while the handler still ran: their answer never finishes, and
 // onRequestAbort does not fire once the body is complete. The response's 'close' catches those.
+import type { ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
@@ -22,6 +23,7 @@ declare module 'fastify' {
 
 const kReply = Symbol('reply')
 const kEnded = Symbol('ended')
+const kRequest = Symbol('request')
 
 type Observed = FastifyRequest & { [kReply]: FastifyReply | null; [kEnded]: boolean }
 
@@ -33,12 +35,18 @@ async function requestOutcome(app: FastifyInstance) {
   app.decorateRequest(kReply, null)
   app.decorateRequest(kEnded, false)
 
+  // One listener for every response, not a closure and a once() wrapper per request.
+  function responseClosed(this: ServerResponse & { [kRequest]?: Observed }) {
+    const request = this[kRequest]
+    if (request?.[kReply]) end(request, outcomeOf(request[kReply]))
+  }
   const start = (fastifyRequest: FastifyRequest, reply: FastifyReply) => {
     const request = fastifyRequest as Observed
     if (request[kReply]) return
     request[kReply] = reply
     for (const observer of observers) observer.started?.(request, reply)
-    reply.raw.once('close', () => end(request, outcomeOf(reply)))
+    ;(reply.raw as ServerResponse & { [kRequest]?: Observed })[kRequest] = request
+    reply.raw.on('close', responseClosed)
   }
   const end = (fastifyRequest: FastifyRequest, outcome: RequestOutcome) => {
     const request = fastifyRequest as Observed
