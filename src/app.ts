@@ -7,6 +7,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { DestinationStream } from 'pino'
 import type { DependencyContainer } from 'tsyringe'
 import { servicesOf } from './container.js'
+import { defaultCompilersOnFirstUse } from './http/default-compilers.js'
 import answerHeaders from './http/plugins/app/answer-headers.js'
 import authentication from './http/plugins/app/authentication.js'
 import clientErrors, { clientErrorHandler } from './http/plugins/app/client-errors.js'
@@ -90,6 +91,7 @@ export async function buildApp(
     // Fastify's own 503 would not be in the error envelope.
     return503OnClosing: false,
     rewriteUrl: (raw) => unversioned.rewrite(raw.url ?? '/', raw.headers),
+    schemaController: { compilersFactory: defaultCompilersOnFirstUse },
     ...options.fastify,
   })
   app.setValidatorCompiler(validatorCompiler)

@@ -1,6 +1,6 @@
 // What a server process loads to start: the SDKs and clients of settings it does not have (SSM,
-// Redis, KMS, S3) would cost every instance start-up time and memory, so they are loaded only
-// when a setting needs them.
+// Redis, KMS, S3) and Fastify's default schema compilers (Ajv, fast-json-stringify; the app has
+// its own) would cost every instance start-up time and memory, so they are loaded only when needed.
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import t from 'tap'
@@ -48,16 +48,27 @@ async function packagesLoaded(env: Record<string, string>): Promise<string[]> {
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as string[]
 }
 
-const OPTIONAL = ['@aws-sdk/client-ssm', '@aws-sdk/client-kms', '@aws-sdk/client-s3', 'ioredis']
+const OPTIONAL = [
+  '@aws-sdk/client-ssm',
+  '@aws-sdk/client-kms',
+  '@aws-sdk/client-s3',
+  'ioredis',
+  'ajv',
+  '@fastify/ajv-compiler',
+  '@fastify/fast-json-stringify-compiler',
+]
 
-t.test('without SSM, Redis or KMS settings, none of their clients is loaded', async (t) => {
-  const loaded = await packagesLoaded({})
-  t.ok(loaded.includes('fastify') && loaded.includes('@aws-sdk/client-dynamodb'), 'what serving needs')
-  t.same(
-    OPTIONAL.filter((name) => loaded.includes(name)),
-    [],
-  )
-})
+t.test(
+  "without SSM, Redis or KMS settings, none of their clients is loaded, nor Fastify's default compilers",
+  async (t) => {
+    const loaded = await packagesLoaded({})
+    t.ok(loaded.includes('fastify') && loaded.includes('@aws-sdk/client-dynamodb'), 'what serving needs')
+    t.same(
+      OPTIONAL.filter((name) => loaded.includes(name)),
+      [],
+    )
+  },
+)
 
 t.test('REDIS_URL loads ioredis and KMS_KEY_ID the KMS client, when the app is built', async (t) => {
   // Nothing listens on port 9: the link keeps retrying, and the start waits a second at most.
