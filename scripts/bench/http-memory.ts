@@ -10,13 +10,13 @@ import { formatCount, median } from './measure.js'
 
 const FULL = { starts: 5, requests: 100_000 }
 const QUICK = { starts: 1, requests: 500 }
-const START_TARGET_MS = 1_500
+const START_TARGET_MS = 1_000
 const CONNECTIONS = 50
 const TENANTS = 4
 const GROUPS_PER_TENANT = 25
 /** Of every 20 requests, 18 read a group by id and 2 list (one by creation time, one by type). */
 const READS_PER_LIST = 9
-const RSS_TARGET_BYTES = 200 * 1024 * 1024
+const RSS_TARGET_BYTES = 160 * 1024 * 1024
 const RSS_SAMPLE_MS = 250
 
 export async function startupAndMemory(
