@@ -1,6 +1,7 @@
 // A bounded in-memory LRU with TTL for reads by id. Entries are stored items (frozen), keyed by
 // tenant and primary key, so one tenant's entry can never answer another tenant's read.
 import { BoundedCache } from '../cache/bounded-cache.js'
+import { ValueSeries } from '../observability/metric-series.js'
 import type { Metrics } from '../observability/metrics.js'
 
 export interface ItemCacheOptions {
@@ -21,6 +22,8 @@ export class ItemCache {
   readonly #invalidatedAt: BoundedCache<string, number>
   /** The sequence number of the last clear(): a read that started before it stores nothing. */
   #clearedAt = 0
+  readonly #hits: ValueSeries | undefined
+  readonly #misses: ValueSeries | undefined
 
   constructor(
     options: ItemCacheOptions,
@@ -38,6 +41,8 @@ export class ItemCache {
       }),
     })
     this.#invalidatedAt = new BoundedCache({ maxEntries: this.enabled ? options.maxEntries : 0 })
+    this.#hits = metrics && new ValueSeries(metrics.cacheHits)
+    this.#misses = metrics && new ValueSeries(metrics.cacheMisses)
   }
 
   get enabled(): boolean {
@@ -51,8 +56,8 @@ export class ItemCache {
   get(tenantId: string, pk: string, sk: string): CachedItem | undefined {
     if (!this.enabled) return undefined
     const item = this.#entries.get(cacheKey(tenantId, pk, sk))
-    if (item === undefined) this.metrics?.cacheMisses.inc()
-    else this.metrics?.cacheHits.inc()
+    if (item === undefined) this.#misses?.add(1)
+    else this.#hits?.add(1)
     return item
   }
 

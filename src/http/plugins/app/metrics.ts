@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { z } from 'zod'
+import { HistogramSeries, ValueSeries } from '../../../observability/metric-series.js'
 import type { Metrics } from '../../../observability/metrics.js'
 import { OPERATIONS_TAG } from '../../openapi/document.js'
 
@@ -18,19 +19,46 @@ const metricsSchema = {
  * A request its client left before the answer is timed under the status class `aborted`.
  */
 async function httpMetrics(app: FastifyInstance, { metrics }: { metrics: Metrics }) {
+  // Series resolved once per label set (see metric-series.ts); every label is bounded.
+  const inFlight = new ValueSeries(metrics.httpRequestsInFlight)
+  const byTier = new Map<string, ValueSeries>()
+  /** route → method → status code (0: aborted) → series */
+  const durations = new Map<string, Map<string, HistogramSeries[]>>()
+  const durationOf = (route: string, method: string, status: number) => {
+    let ofRoute = durations.get(route)
+    if (!ofRoute) {
+      ofRoute = new Map()
+      durations.set(route, ofRoute)
+    }
+    let ofMethod = ofRoute.get(method)
+    if (!ofMethod) {
+      ofMethod = []
+      ofRoute.set(method, ofMethod)
+    }
+    let series = ofMethod[status]
+    if (!series) {
+      const statusClass = status === 0 ? 'aborted' : `${Math.floor(status / 100)}xx`
+      series = new HistogramSeries(metrics.httpRequestDuration, { method, route, status_class: statusClass })
+      ofMethod[status] = series
+    }
+    return series
+  }
   app.observeRequests({
-    started: () => metrics.httpRequestsInFlight.inc(),
+    started: () => inFlight.add(1),
     ended(request, reply, outcome) {
-      metrics.httpRequestsInFlight.dec()
-      if (request.tenantTier) metrics.httpRequestsByTier.inc({ tier: request.tenantTier })
-      metrics.httpRequestDuration.observe(
-        {
-          method: request.method,
-          route: request.routeOptions.url ?? 'unmatched',
-          status_class: outcome === 'aborted' ? 'aborted' : `${Math.floor(reply.statusCode / 100)}xx`,
-        },
-        reply.elapsedTime / 1000,
-      )
+      inFlight.add(-1)
+      const tier = request.tenantTier
+      if (tier) {
+        let series = byTier.get(tier)
+        if (!series) {
+          series = new ValueSeries(metrics.httpRequestsByTier, { tier })
+          byTier.set(tier, series)
+        }
+        series.add(1)
+      }
+      const route = request.routeOptions.url ?? 'unmatched'
+      const status = outcome === 'aborted' ? 0 : reply.statusCode
+      durationOf(route, request.method, status).observe(reply.elapsedTime / 1000)
     },
   })
 
