@@ -15,8 +15,15 @@ export interface VerifiedTokensOptions {
   now?: () => number
 }
 
+/** A verified token's verdict: whom it stands for, until when (ms since the epoch, this clock's). */
+export interface VerifiedToken {
+  readonly authorization: string
+  readonly identity: Readonly<TokenIdentity>
+  readonly until: number
+}
+
 export class VerifiedTokens {
-  readonly #identities: BoundedCache<string, Readonly<TokenIdentity>>
+  readonly #identities: BoundedCache<string, VerifiedToken>
   readonly #now: () => number
 
   constructor(private readonly options: VerifiedTokensOptions) {
@@ -34,17 +41,35 @@ export class VerifiedTokens {
 
   /** The identity of `authorization` when it was verified and has not expired since. */
   get(authorization: string): Readonly<TokenIdentity> | undefined {
+    return this.#identities.get(authorization)?.identity
+  }
+
+  /** The verdict on `authorization` when it was verified and has not expired since. */
+  entry(authorization: string): VerifiedToken | undefined {
     return this.#identities.get(authorization)
   }
 
+  /** Whether a verdict held elsewhere (as `entry` gave it) still stands. */
+  stands(token: VerifiedToken): boolean {
+    return token.until > this.#now()
+  }
+
   /** Keeps a verified token's identity until `expiresAtSeconds` (its `exp` claim), at most maxAgeMs. */
-  remember(authorization: string, identity: TokenIdentity, expiresAtSeconds: number): void {
-    if (authorization.length > this.options.maxTokenLength) return
-    const untilExpiry = expiresAtSeconds * 1000 - this.#now()
-    this.#identities.set(
+  remember(
+    authorization: string,
+    identity: TokenIdentity,
+    expiresAtSeconds: number,
+  ): VerifiedToken | undefined {
+    if (authorization.length > this.options.maxTokenLength) return undefined
+    const now = this.#now()
+    const lifetime = Math.min(expiresAtSeconds * 1000 - now, this.options.maxAgeMs)
+    if (!(lifetime > 0)) return undefined
+    const token = Object.freeze({
       authorization,
-      Object.freeze({ ...identity, roles: Object.freeze([...identity.roles]) }),
-      Math.min(untilExpiry, this.options.maxAgeMs),
-    )
+      identity: Object.freeze({ ...identity, roles: Object.freeze([...identity.roles]) }),
+      until: now + lifetime,
+    })
+    this.#identities.set(authorization, token, lifetime)
+    return token
   }
 }

@@ -2,8 +2,11 @@
 // known from a moment ago): they go on at once, without a promise to settle and so without waiting
 // for a microtask, in a callback chain that Fastify runs synchronously.
 import { createHook } from 'node:async_hooks'
+import { Agent, request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
+import { BoundedCache } from '../../../src/cache/bounded-cache.js'
 import { buildTestApp } from '../../helpers/app.js'
 
 const COUNTED = 'x-test-count'
@@ -109,4 +112,42 @@ t.test('the outcome of every request is heard by one shared close listener', asy
     first.some((listener) => second.includes(listener)),
     'no closure, nor once() wrapper, made for each response',
   )
+})
+
+t.test('a connection sending the token it sent before is let through without a cache lookup', async (t) => {
+  const app = await buildTestApp(t)
+  await app.app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.app.server.address() as AddressInfo
+  const authorization = `Bearer ${app.token('acme', 'alice', ['member'])}`
+  const lookups: unknown[] = []
+  const get = BoundedCache.prototype.get
+  BoundedCache.prototype.get = function (this: BoundedCache<string, object>, key: string) {
+    if (key === authorization) lookups.push(key)
+    return get.call(this, key)
+  }
+  t.teardown(() => {
+    BoundedCache.prototype.get = get
+  })
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  t.teardown(() => agent.destroy())
+  const ports = new Set<number>()
+  for (let i = 0; i < 3; i++) {
+    const status = await new Promise<number>((resolve, reject) => {
+      const sent = httpRequest({
+        port,
+        host: '127.0.0.1',
+        path: '/v2/groups',
+        agent,
+        headers: { authorization },
+      })
+      sent.on('response', (response) => {
+        ports.add(response.socket.localPort ?? 0)
+        response.resume().on('end', () => resolve(response.statusCode ?? 0))
+      })
+      sent.on('error', reject).end()
+    })
+    t.equal(status, 200, `request ${i + 1}`)
+  }
+  t.equal(ports.size, 1, 'all on one connection')
+  t.equal(lookups.length, 1, 'the verified tokens are looked up once, by the first request')
 })

@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 import { unauthorized } from '../../../errors/app-error.js'
 import { isSubject, ROLES, type Role, TENANT_ID_PATTERN, userIdOf } from '../../../models/index.js'
 import type { TokenIdentity } from '../../../security/token-identity.js'
-import { VerifiedTokens } from '../../../security/verified-tokens.js'
+import { type VerifiedToken, VerifiedTokens } from '../../../security/verified-tokens.js'
 import type { RequestContext } from '../../../services/request-context.js'
 
 declare module 'fastify' {
@@ -45,9 +45,22 @@ export function identityFromClaims(claims: TokenClaims): TokenIdentity {
 
 const verifiedTokenLimits = { maxEntries: 10_000, maxAgeMs: 60_000, maxTokenLength: 4_096 }
 
+// A keep-alive client sends the same Authorization header on each request of a connection. The
+// connection keeps the verdict on the last one: comparing the text costs less than hashing a few
+// hundred characters into the cache again. The verdict ends when the cache's entry would.
+const kLastToken = Symbol('last verified token')
+type Connection = object & { [kLastToken]?: VerifiedToken }
+
 async function authentication(app: FastifyInstance) {
   app.decorateRequest('auth', null as unknown as RequestContext)
   const verified = new VerifiedTokens(verifiedTokenLimits)
+  const recall = (connection: Connection, authorization: string) => {
+    const last = connection[kLastToken]
+    if (last?.authorization === authorization && verified.stands(last)) return last.identity
+    const token = verified.entry(authorization)
+    if (token) connection[kLastToken] = token
+    return token?.identity
+  }
 
   // Callback-style: a token verified a moment ago is let through at once, without a promise.
   app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
@@ -55,7 +68,8 @@ async function authentication(app: FastifyInstance) {
     // No route matched: let the not-found handler answer 404.
     if (url === undefined || config.public) return done()
     const authorization = request.headers.authorization
-    const known = authorization === undefined ? undefined : verified.get(authorization)
+    const connection: Connection = request.raw.socket
+    const known = authorization === undefined ? undefined : recall(connection, authorization)
     if (known) {
       request.auth = contextOf(request, known)
       return done()
@@ -69,8 +83,10 @@ async function authentication(app: FastifyInstance) {
           return done(error as Error)
         }
         // jwt.ts requires exp, so a verified token always has one.
-        if (authorization && typeof claims.exp === 'number')
-          verified.remember(authorization, identity, claims.exp)
+        if (authorization && typeof claims.exp === 'number') {
+          const token = verified.remember(authorization, identity, claims.exp)
+          if (token) connection[kLastToken] = token
+        }
         request.auth = contextOf(request, identity)
         done()
       },
