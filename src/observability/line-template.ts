@@ -5,7 +5,8 @@
 // logger set up in some other way, a value that is not a plain string, a number, a boolean or
 // null) goes through pino instead.
 import type { FastifyBaseLogger } from 'fastify'
-import { type Level, type Logger, pino } from 'pino'
+import { type Level, type Logger, pino, stdTimeFunctions } from 'pino'
+import { isoTime } from './iso-time.js'
 import { LazyChildLogger, plain } from './lazy-child-logger.js'
 
 // msgPrefixSym is missing from pino's typings.
@@ -19,6 +20,8 @@ export class LineTemplate<Key extends string> {
   readonly #keys: readonly Key[]
   readonly #keyTexts: readonly string[]
   readonly #writers = new WeakMap<Logger, Writer | null>()
+  #lastTime = ''
+  #lastTimeField = ''
 
   constructor(
     readonly level: Level,
@@ -51,11 +54,22 @@ export class LineTemplate<Key extends string> {
       return
     }
     const internals = logger as unknown as Internals
-    const time = (internals[symbols.timeSym] as () => string)()
+    const timeOf = internals[symbols.timeSym] as () => string
+    const time = timeOf === stdTimeFunctions.isoTime ? this.#isoTimeField() : timeOf()
     const end = internals[symbols.endSym] as string
     ;(internals[symbols.streamSym] as Stream).write(
       `${writer.levelPrefix}${time}${chindings}${values}${writer.message}${end}`,
     )
+  }
+
+  /** pino's isoTime field, from the time worked out once per millisecond. */
+  #isoTimeField(): string {
+    const time = isoTime()
+    if (time !== this.#lastTime) {
+      this.#lastTime = time
+      this.#lastTimeField = `,"time":"${time}"`
+    }
+    return this.#lastTimeField
   }
 
   #throughPino(log: FastifyBaseLogger, fields: Readonly<Record<Key, unknown>>): void {

@@ -107,6 +107,7 @@ for (const [name, fields] of cases) {
     const { app, capture } = appWithLogs()
     const { templated, pino } = await bothLines(app, fields, capture)
     t.ok(templated.endsWith('"msg":"request completed"}\n'), templated)
+    t.match(templated, /^\{"level":"info","time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","pid":/)
     t.equal(timeless(templated), timeless(pino))
   })
 }
