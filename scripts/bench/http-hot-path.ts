@@ -70,14 +70,23 @@ export async function hotPath(table: BenchTable, logDir: string, quick = false):
       readyPath: '/',
     })
     servers.push(sameAnswer)
+    // The ceiling of what is left, not a target: the same app and read without the two features
+    // that config can switch off, the request's log line and usage metering.
+    const unlogged = await spawnApp(table, {
+      nodeFlags: COMPARED_NODE_FLAGS,
+      env: { CACHE_TTL_MS: String(CACHE_TTL_MS), LOG_LEVEL: 'warn', USAGE_FLUSH_SECONDS: '0' },
+    })
+    servers.push(unlogged)
+    await assertReadable(unlogged.baseUrl, headers, id)
 
     const loads = {
       app: { baseUrl: app.baseUrl, requests: [{ path: `/v2/groups/${id}`, headers }] },
       hello: { baseUrl: hello.baseUrl, requests: [{ path: '/' }] },
       sameAnswer: { baseUrl: sameAnswer.baseUrl, requests: [{ path: '/' }] },
+      unlogged: { baseUrl: unlogged.baseUrl, requests: [{ path: `/v2/groups/${id}`, headers }] },
     }
     type Side = keyof typeof loads
-    const serverOf: Record<Side, ChildServer> = { app, hello, sameAnswer }
+    const serverOf: Record<Side, ChildServer> = { app, hello, sameAnswer, unlogged }
     /** A load, and the server's CPU time per request during it. */
     const run = (side: Side) => async (seconds: number) => {
       const cpuBefore = await serverOf[side].cpuMicros()
@@ -85,13 +94,19 @@ export async function hotPath(table: BenchTable, logDir: string, quick = false):
       const cpuMicrosPerCall = ((await serverOf[side].cpuMicros()) - cpuBefore) / result.completed
       return { ...result, cpuMicrosPerCall }
     }
-    const runs = { app: run('app'), hello: run('hello'), sameAnswer: run('sameAnswer') }
+    const runs = {
+      app: run('app'),
+      hello: run('hello'),
+      sameAnswer: run('sameAnswer'),
+      unlogged: run('unlogged'),
+    }
 
     await runs.hello(warmupSeconds)
     await runs.sameAnswer(warmupSeconds)
     await runs.app(warmupSeconds)
+    await runs.unlogged(warmupSeconds)
     const hitsBefore = await metricSum(app.baseUrl, 'cache_hits_total')
-    const samples = await alternatingRounds(runs, ['app', 'hello', 'sameAnswer'], {
+    const samples = await alternatingRounds(runs, ['app', 'hello', 'sameAnswer', 'unlogged'], {
       rounds,
       roundSeconds,
     })
@@ -103,6 +118,7 @@ export async function hotPath(table: BenchTable, logDir: string, quick = false):
         app: 'tessera GET /v2/groups/{id} (cached)',
         hello: 'bare Fastify GET / (hello world)',
         sameAnswer: "bare Fastify GET / sending the app's answer",
+        unlogged: 'tessera, no log line or metering (ceiling, not a target)',
       },
       { side: 'server', rate: 'req/s', cpu: 'server CPU µs/req' },
     )
@@ -120,7 +136,11 @@ export async function hotPath(table: BenchTable, logDir: string, quick = false):
     const answerRatio = medianOf(samples, 'sameAnswer') / medianOf(samples, 'hello')
     const workRatio = medianOf(samples, 'app') / medianOf(samples, 'sameAnswer')
     console.log(
-      `ratios (medians): hello world ${formatRatio(ratio)} (target ≥ ${TARGETS.hello}), same answer ${formatRatio(workRatio)} (target ≥ ${TARGETS.sameAnswer}); sending the app's answer instead of hello-world ${formatRatio(answerRatio)}\n`,
+      `ratios (medians): hello world ${formatRatio(ratio)} (target ≥ ${TARGETS.hello}), same answer ${formatRatio(workRatio)} (target ≥ ${TARGETS.sameAnswer}); sending the app's answer instead of hello-world ${formatRatio(answerRatio)}`,
+    )
+    const ceiling = medianOf(samples, 'unlogged')
+    console.log(
+      `ceiling, without the log line and metering: hello world ${formatRatio(ceiling / medianOf(samples, 'hello'))}, same answer ${formatRatio(ceiling / medianOf(samples, 'sameAnswer'))}\n`,
     )
     const row = (baseline: 'hello' | 'sameAnswer', what: string): TargetResult => {
       const measured = medianOf(samples, 'app') / medianOf(samples, baseline)
