@@ -100,18 +100,29 @@ export async function assertReadable(
   return { headers: Object.fromEntries(own), body }
 }
 
+/** Every sample of GET /metrics: its series (name and labels, as written) and its value. */
+export async function metricSamples(baseUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text()
+  const samples = new Map<string, number>()
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line.length === 0) continue
+    const space = line.lastIndexOf(' ')
+    samples.set(line.slice(0, space), Number(line.slice(space + 1)))
+  }
+  return samples
+}
+
 /** The sum of a metric's samples whose labels include all of `labels`, from GET /metrics. */
 export async function metricSum(
   baseUrl: string,
   name: string,
   labels: Record<string, string> = {},
 ): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text()
   const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`)
   let sum = 0
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name} `) && !line.startsWith(`${name}{`)) continue
-    if (wanted.every((pair) => line.includes(pair))) sum += Number(line.slice(line.lastIndexOf(' ') + 1))
+  for (const [series, value] of await metricSamples(baseUrl)) {
+    if (series !== name && !series.startsWith(`${name}{`)) continue
+    if (wanted.every((pair) => series.includes(pair))) sum += value
   }
   return sum
 }

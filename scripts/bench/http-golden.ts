@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { metricSamples } from './http-app.js'
 
 const GOLDEN_DIR = join(import.meta.dirname, 'golden')
 const UPDATE = process.env.BENCH_GOLDEN_UPDATE === '1'
@@ -128,15 +129,10 @@ async function logLineOf(file: string, correlationId: string | undefined): Promi
 
 /** Every counter-like sample of GET /metrics (not buckets or sums: they depend on timing). */
 async function metricValues(baseUrl: string): Promise<Map<string, number>> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text()
-  const values = new Map<string, number>()
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#') || line.length === 0) continue
-    const series = line.slice(0, line.lastIndexOf(' '))
-    if (/^(process|nodejs)_/.test(series) || /_(bucket|sum)(\{|$)/.test(series)) continue
-    values.set(series, Number(line.slice(line.lastIndexOf(' ') + 1)))
-  }
-  return values
+  const samples = await metricSamples(baseUrl)
+  for (const series of samples.keys())
+    if (/^(process|nodejs)_/.test(series) || /_(bucket|sum)(\{|$)/.test(series)) samples.delete(series)
+  return samples
 }
 
 /** The series that moved between two scrapes, as `series +delta`, without the scrape's own. */

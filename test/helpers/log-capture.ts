@@ -1,4 +1,5 @@
 // A pino destination that keeps every line, for tests that assert on what was logged.
+import type { FastifyBaseLogger } from 'fastify'
 import type { DestinationStream } from 'pino'
 
 export interface LogCapture {
@@ -16,4 +17,15 @@ export function captureLogs(): LogCapture {
     text: () => written.join(''),
     lines: () => written.map((line) => JSON.parse(line) as Record<string, unknown>),
   }
+}
+
+/** Counts the child loggers made from `log` from now on; returns the count so far when called. */
+export function countChildLoggers(log: FastifyBaseLogger): () => number {
+  let made = 0
+  const child = log.child
+  log.child = function countedChild(this: FastifyBaseLogger, ...args: Parameters<typeof child>) {
+    made++
+    return child.apply(this, args)
+  } as typeof child
+  return () => made
 }

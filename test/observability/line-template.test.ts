@@ -3,7 +3,7 @@ import t from 'tap'
 import { LazyChildLogger, lazyChildLogger } from '../../src/observability/lazy-child-logger.js'
 import { LineTemplate } from '../../src/observability/line-template.js'
 import { createLogger, REDACTION_CENSOR } from '../../src/observability/logger.js'
-import { captureLogs } from '../helpers/log-capture.js'
+import { captureLogs, countChildLoggers } from '../helpers/log-capture.js'
 
 const KEYS = ['method', 'route', 'status', 'durationMs', 'tenantId', 'userId'] as const
 type Fields = Record<(typeof KEYS)[number], unknown>
@@ -19,13 +19,7 @@ function appWithLogs(level = 'info') {
     childLoggerFactory: lazyChildLogger,
     logController: new LogController({ disableRequestLogging: true }),
   })
-  let childrenMade = 0
-  const child = app.log.child
-  app.log.child = function countedChild(this: FastifyBaseLogger, ...args: Parameters<typeof child>) {
-    childrenMade++
-    return child.apply(this, args)
-  } as typeof child
-  return { app, capture, childrenMade: () => childrenMade }
+  return { app, capture, childrenMade: countChildLoggers(app.log) }
 }
 
 /** The line the template writes through a request's logger, and the line pino writes for it. */

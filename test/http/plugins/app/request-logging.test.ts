@@ -1,7 +1,6 @@
-import type { FastifyBaseLogger } from 'fastify'
 import t from 'tap'
 import { buildTestApp } from '../../../helpers/app.js'
-import { captureLogs } from '../../../helpers/log-capture.js'
+import { captureLogs, countChildLoggers } from '../../../helpers/log-capture.js'
 
 const completions = (lines: Record<string, unknown>[]) =>
   lines.filter((line) => line.msg === 'request completed')
@@ -80,12 +79,7 @@ t.test('a read that logs nothing else makes no child logger, and its line is wha
   const url = `/v2/groups/${created.json().data.id}`
   await app.inject({ method: 'GET', url, headers: { authorization } })
 
-  let childrenMade = 0
-  const child = app.log.child
-  app.log.child = function countedChild(this: FastifyBaseLogger, ...args: Parameters<typeof child>) {
-    childrenMade++
-    return child.apply(this, args)
-  } as typeof child
+  const childrenMade = countChildLoggers(app.log)
   const before = capture.text().length
   const read = await app.inject({
     method: 'GET',
@@ -93,8 +87,7 @@ t.test('a read that logs nothing else makes no child logger, and its line is wha
     headers: { authorization, 'x-correlation-id': 'corr-hit' },
   })
   t.equal(read.statusCode, 200)
-  t.equal(childrenMade, 0, 'no pino child for a cached read')
-  app.log.child = child
+  t.equal(childrenMade(), 0, 'no pino child for a cached read')
 
   const line = capture.text().slice(before)
   const { level, time, pid, hostname, correlationId, msg, ...fields } = JSON.parse(line)
